@@ -1,0 +1,45 @@
+// Build: transpile every TypeScript source to out/ (for tests and the CLI), and bundle the
+// shipped entry points to dist/. Type checking is separate (`tsc --noEmit`, see `npm run build`).
+import { build } from 'esbuild';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const roots = ['engine', 'debug-adapter', 'extension', 'test'];
+function tsFiles(dir) {
+  const out = [];
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (name === 'node_modules' || name === 'fixtures') continue;
+    if (statSync(p).isDirectory()) out.push(...tsFiles(p));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+const entryPoints = roots.flatMap(tsFiles);
+await build({
+  entryPoints,
+  outdir: 'out',
+  outbase: '.',
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+
+// Shipped bundles (only those whose entry exists yet).
+const bundles = [
+  ['engine/cli/main.ts', 'dist/cli.js', []],
+  ['debug-adapter/debugAdapter.ts', 'dist/debugAdapter.js', []],
+  ['extension/extension.ts', 'dist/extension.js', ['vscode']],
+  ['extension/server/server.ts', 'dist/server.js', []],
+];
+for (const [entry, outfile, external] of bundles) {
+  if (!existsSync(entry)) continue;
+  await build({
+    entryPoints: [entry], outfile, bundle: true, format: 'cjs', platform: 'node', target: 'node20',
+    external, sourcemap: 'linked', logLevel: 'warning',
+  });
+}
