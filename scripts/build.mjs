@@ -31,7 +31,7 @@ await build({
 
 // Shipped bundles (only those whose entry exists yet).
 const bundles = [
-  ['engine/cli/main.ts', 'dist/cli.js', []],
+  ['engine/node/cli.ts', 'dist/cli.js', []],
   ['debug-adapter/debugAdapter.ts', 'dist/debugAdapter.js', []],
   ['extension/extension.ts', 'dist/extension.js', ['vscode']],
   ['extension/server/server.ts', 'dist/server.js', []],
