@@ -50,6 +50,8 @@ class Decoder {
   sawFuncSection = false;
   sawCodeSection = false;
   sawDataSection = false;
+  /** Offset of the first memory.init / data.drop seen without a data count section, or -1. */
+  usesDataIndex = -1;
   /** Nesting stack scratch for body decoding. */
   private nest = new Uint8Array(64);
 
@@ -80,7 +82,9 @@ class Decoder {
         if (rank <= lastRank) r.fail('unexpected content after last section', idPos);
         lastRank = rank;
       }
-      r.end = end;
+      // Like the reference decoder, reads inside a section are bounded by the module, not by the
+      // section: an overrun shows as "section size mismatch" (or as the error the overrun hits).
+      r.end = id === SEC_CUSTOM ? end : b.length;
       try {
         this.section(id, start, end);
       } catch (e) {
@@ -95,6 +99,10 @@ class Decoder {
     if (this.funcTypeIdx.length !== this.funcs.length) {
       r.fail('function and code section have inconsistent lengths', b.length);
     }
+    // memory.init / data.drop need the data count section. A module without any data segment is
+    // left to the validator ("unknown data segment"), which is what the testsuite expects of such
+    // modules written in the text format (their binaries, as wabt writes them, have no data count).
+    if (this.usesDataIndex >= 0 && this.datas.length > 0) r.fail('data count section required', this.usesDataIndex);
     if (this.dataCount !== null && this.dataCount !== this.datas.length) {
       r.fail('data count and data section have inconsistent lengths', b.length);
     }
@@ -218,8 +226,7 @@ class Decoder {
       case SEC_CODE: {
         this.sawCodeSection = true;
         const n = this.count();
-        if (n !== this.funcTypeIdx.length) r.fail('function and code section have inconsistent lengths', start);
-        for (let i = 0; i < n; i++) this.funcs.push(this.code(this.funcTypeIdx[i], end));
+        for (let i = 0; i < n; i++) this.funcs.push(this.code(i < this.funcTypeIdx.length ? this.funcTypeIdx[i] : 0, end));
         return;
       }
       case SEC_DATA: {
@@ -314,8 +321,8 @@ class Decoder {
       else if (op === Op.end) {
         if (depth === 0) break;
         depth--;
-      } else if ((op === Op.memory_init || op === Op.data_drop) && this.dataCount === null) {
-        ir.fail('data count section required', ir.offset);
+      } else if ((op === Op.memory_init || op === Op.data_drop) && this.dataCount === null && this.usesDataIndex < 0) {
+        this.usesDataIndex = ir.offset;
       }
     }
     r.pos = ir.pos;
@@ -435,8 +442,8 @@ class Decoder {
       } else if (op === Op.else) {
         if (depth === 0 || nest[depth - 1] !== K_IF) ir.fail('END opcode expected', ir.offset);
         nest[depth - 1] = K_ELSE;
-      } else if (needDataCount && (op === Op.memory_init || op === Op.data_drop)) {
-        ir.fail('data count section required', ir.offset);
+      } else if (needDataCount && (op === Op.memory_init || op === Op.data_drop) && this.usesDataIndex < 0) {
+        this.usesDataIndex = ir.offset;
       }
     }
   }

@@ -116,8 +116,9 @@ export class InstrReader extends ByteReader {
       case Imm.MemArg: case Imm.MemArgLane: {
         const p = this.pos;
         const a = this.u32();
-        // bit 6 would announce a memory index (multi-memory); not part of Wasm 2.0
-        if (a >= 64) this.fail('malformed memop flags', p);
+        // bit 6 would announce a memory index (multi-memory); not part of Wasm 2.0. Like the
+        // reference decoder, alignment exponents 32..63 are malformed too (below: invalid).
+        if (a >= 32) this.fail('malformed memop flags', p);
         this.align = a;
         this.memIndex = 0;
         this.memOffset = this.u32();

@@ -3,7 +3,8 @@
 
 import { DecodeError } from './errors';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the name (names "\u{feff}" and "" are distinct).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export class ByteReader {
   constructor(readonly bytes: Uint8Array, public pos = 0, public end = bytes.length) {}
