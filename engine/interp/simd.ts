@@ -116,6 +116,9 @@ function satU8(x: number): number { return x < 0 ? 0 : x > 255 ? 255 : x; }
 function satS16(x: number): number { return x < -32768 ? -32768 : x > 32767 ? 32767 : x; }
 function satU16(x: number): number { return x < 0 ? 0 : x > 65535 ? 65535 : x; }
 
+/** NaN results must be quiet ("arithmetic") NaNs; Math.ceil & co. pass a signalling NaN through. */
+function q(x: number): number { return x === x ? x : NaN; }
+
 /** Round to nearest integer, ties to even; keeps the sign of zero; NaN and infinities pass through. */
 function nearest(x: number): number {
   if (x !== x || x === Infinity || x === -Infinity || x === 0) return x;
@@ -330,9 +333,9 @@ export function execSimd(op: number, s: SimdViews, dst: number, a: number, b: nu
 
     // float conversions between shapes
     case K.f32x4_demote_f64x2_zero:
-      RF32[0] = AF64[0]; RF32[1] = AF64[1]; R32[2] = 0; R32[3] = 0; break;
+      RF32[0] = q(AF64[0]); RF32[1] = q(AF64[1]); R32[2] = 0; R32[3] = 0; break;
     case K.f64x2_promote_low_f32x4:
-      x = AF32[0]; y = AF32[1]; RF64[0] = x; RF64[1] = y; break;
+      x = AF32[0]; y = AF32[1]; RF64[0] = q(x); RF64[1] = q(y); break;
 
     // i8x16 arithmetic
     case K.i8x16_abs: for (i = 0; i < 16; i++) { x = A8[i]; R8[i] = x < 0 ? -x : x; } break;
@@ -508,16 +511,16 @@ export function execSimd(op: number, s: SimdViews, dst: number, a: number, b: nu
     case K.f32x4_abs: for (i = 0; i < 4; i++) R32[i] = A32[i] & 0x7fffffff; break;
     case K.f32x4_neg: for (i = 0; i < 4; i++) R32[i] = A32[i] ^ -0x80000000; break;
     case K.f32x4_sqrt: for (i = 0; i < 4; i++) RF32[i] = Math.sqrt(AF32[i]); break;
-    case K.f32x4_ceil: for (i = 0; i < 4; i++) RF32[i] = Math.ceil(AF32[i]); break;
-    case K.f32x4_floor: for (i = 0; i < 4; i++) RF32[i] = Math.floor(AF32[i]); break;
-    case K.f32x4_trunc: for (i = 0; i < 4; i++) RF32[i] = Math.trunc(AF32[i]); break;
-    case K.f32x4_nearest: for (i = 0; i < 4; i++) RF32[i] = nearest(AF32[i]); break;
+    case K.f32x4_ceil: for (i = 0; i < 4; i++) RF32[i] = q(Math.ceil(AF32[i])); break;
+    case K.f32x4_floor: for (i = 0; i < 4; i++) RF32[i] = q(Math.floor(AF32[i])); break;
+    case K.f32x4_trunc: for (i = 0; i < 4; i++) RF32[i] = q(Math.trunc(AF32[i])); break;
+    case K.f32x4_nearest: for (i = 0; i < 4; i++) RF32[i] = q(nearest(AF32[i])); break;
     case K.f32x4_add: for (i = 0; i < 4; i++) RF32[i] = AF32[i] + BF32[i]; break;
     case K.f32x4_sub: for (i = 0; i < 4; i++) RF32[i] = AF32[i] - BF32[i]; break;
     case K.f32x4_mul: for (i = 0; i < 4; i++) RF32[i] = AF32[i] * BF32[i]; break;
     case K.f32x4_div: for (i = 0; i < 4; i++) RF32[i] = AF32[i] / BF32[i]; break;
-    case K.f32x4_min: for (i = 0; i < 4; i++) RF32[i] = Math.min(AF32[i], BF32[i]); break;
-    case K.f32x4_max: for (i = 0; i < 4; i++) RF32[i] = Math.max(AF32[i], BF32[i]); break;
+    case K.f32x4_min: for (i = 0; i < 4; i++) RF32[i] = q(Math.min(AF32[i], BF32[i])); break;
+    case K.f32x4_max: for (i = 0; i < 4; i++) RF32[i] = q(Math.max(AF32[i], BF32[i])); break;
     case K.f32x4_pmin: for (i = 0; i < 4; i++) R32[i] = BF32[i] < AF32[i] ? B32[i] : A32[i]; break;
     case K.f32x4_pmax: for (i = 0; i < 4; i++) R32[i] = AF32[i] < BF32[i] ? B32[i] : A32[i]; break;
 
@@ -525,16 +528,16 @@ export function execSimd(op: number, s: SimdViews, dst: number, a: number, b: nu
     case K.f64x2_abs: R32[0] = A32[0]; R32[1] = A32[1] & 0x7fffffff; R32[2] = A32[2]; R32[3] = A32[3] & 0x7fffffff; break;
     case K.f64x2_neg: R32[0] = A32[0]; R32[1] = A32[1] ^ -0x80000000; R32[2] = A32[2]; R32[3] = A32[3] ^ -0x80000000; break;
     case K.f64x2_sqrt: RF64[0] = Math.sqrt(AF64[0]); RF64[1] = Math.sqrt(AF64[1]); break;
-    case K.f64x2_ceil: RF64[0] = Math.ceil(AF64[0]); RF64[1] = Math.ceil(AF64[1]); break;
-    case K.f64x2_floor: RF64[0] = Math.floor(AF64[0]); RF64[1] = Math.floor(AF64[1]); break;
-    case K.f64x2_trunc: RF64[0] = Math.trunc(AF64[0]); RF64[1] = Math.trunc(AF64[1]); break;
-    case K.f64x2_nearest: RF64[0] = nearest(AF64[0]); RF64[1] = nearest(AF64[1]); break;
+    case K.f64x2_ceil: RF64[0] = q(Math.ceil(AF64[0])); RF64[1] = q(Math.ceil(AF64[1])); break;
+    case K.f64x2_floor: RF64[0] = q(Math.floor(AF64[0])); RF64[1] = q(Math.floor(AF64[1])); break;
+    case K.f64x2_trunc: RF64[0] = q(Math.trunc(AF64[0])); RF64[1] = q(Math.trunc(AF64[1])); break;
+    case K.f64x2_nearest: RF64[0] = q(nearest(AF64[0])); RF64[1] = q(nearest(AF64[1])); break;
     case K.f64x2_add: RF64[0] = AF64[0] + BF64[0]; RF64[1] = AF64[1] + BF64[1]; break;
     case K.f64x2_sub: RF64[0] = AF64[0] - BF64[0]; RF64[1] = AF64[1] - BF64[1]; break;
     case K.f64x2_mul: RF64[0] = AF64[0] * BF64[0]; RF64[1] = AF64[1] * BF64[1]; break;
     case K.f64x2_div: RF64[0] = AF64[0] / BF64[0]; RF64[1] = AF64[1] / BF64[1]; break;
-    case K.f64x2_min: RF64[0] = Math.min(AF64[0], BF64[0]); RF64[1] = Math.min(AF64[1], BF64[1]); break;
-    case K.f64x2_max: RF64[0] = Math.max(AF64[0], BF64[0]); RF64[1] = Math.max(AF64[1], BF64[1]); break;
+    case K.f64x2_min: RF64[0] = q(Math.min(AF64[0], BF64[0])); RF64[1] = q(Math.min(AF64[1], BF64[1])); break;
+    case K.f64x2_max: RF64[0] = q(Math.max(AF64[0], BF64[0])); RF64[1] = q(Math.max(AF64[1], BF64[1])); break;
     case K.f64x2_pmin:
       for (i = 0; i < 2; i++) {
         l = 2 * i;
