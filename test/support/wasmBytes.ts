@@ -52,8 +52,8 @@ export function op(name: string): Bytes {
   return info.prefix === 0 ? [info.code] : [info.prefix, ...u32(info.code)];
 }
 
-/** Instructions written as a list of opcode names and immediate byte arrays. */
-export function code(...parts: (string | Bytes)[]): Bytes {
+/** Instructions written as a list of opcode names, immediate byte arrays and single bytes. */
+export function code(...parts: (string | Bytes | number)[]): Bytes {
   return parts.flatMap((p) => (typeof p === 'string' ? op(p) : p));
 }
 
