@@ -1,0 +1,281 @@
+// Round-trip check for the module printer: decode -> printModule -> assemble -> decode, then compare
+// the two decoded modules section by section (function bodies byte for byte; the name section and
+// the data-count section, which an assembler derives on its own, are not compared; nor are other
+// custom sections, which the WebAssembly 2.0 text format cannot express: the printer lists them as
+// comments). Constant expressions and bodies of `(module binary ...)` modules are compared
+// instruction by instruction, since such binaries may pad their LEB128s.
+//
+// Assemblers: the project's own `assembleWat` (engine/wat/assembler.ts, loaded only if it exists)
+// and wabt's `wat2wasm` (used only if installed). Modules come from testsuite .wast files converted
+// with wabt's `wast2json`.
+//
+// Also runnable as a development script after building:
+//   node out/test/support/disasmRoundTrip.js [wast-name-filter...]
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { decodeModule } from '../../engine/binary/decoder';
+import { InstrReader } from '../../engine/core/instr';
+import type { ConstExpr, ElemItem, Module } from '../../engine/core/module';
+import { Op } from '../../engine/core/opcodes';
+import { printModule } from '../../engine/disasm/printer';
+
+export const SUITE = process.env.WASM_SPEC_TESTSUITE ?? '/work/shared/wasm-spec-testsuite';
+const WABT_FLAGS = ['--enable-tail-call'];
+
+export type Assemble = (text: string) => Uint8Array;
+export interface NamedAssembler { name: string; assemble: Assemble }
+
+function hasTool(tool: string): boolean {
+  try {
+    execFileSync(tool, ['--version'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+export const haveWat2wasm = hasTool('wat2wasm');
+export const haveWast2json = hasTool('wast2json');
+
+/** wabt's wat2wasm as an assembler (throws with its error output when it refuses the text). */
+export function wat2wasm(text: string): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), 'disasm-w2w-'));
+  try {
+    const src = join(dir, 'm.wat');
+    const out = join(dir, 'm.wasm');
+    writeFileSync(src, text);
+    try {
+      execFileSync('wat2wasm', [...WABT_FLAGS, src, '-o', out], { stdio: 'pipe' });
+    } catch (e) {
+      const err = e as { stderr?: Buffer };
+      throw new Error(`wat2wasm: ${err.stderr?.toString() ?? String(e)}`);
+    }
+    return new Uint8Array(readFileSync(out));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The project's assembler if engine/wat/assembler.ts has landed, else null. */
+export function projectAssembler(): Assemble | null {
+  try {
+    // computed path: the module may not exist yet, and must not be a static import
+    const path = '../../engine/wat/' + 'assembler';
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(path) as { assembleWat?: (text: string) => { binary: Uint8Array } };
+    if (typeof mod.assembleWat !== 'function') return null;
+    const fn = mod.assembleWat;
+    return text => fn(text).binary;
+  } catch {
+    return null;
+  }
+}
+
+export function availableAssemblers(): NamedAssembler[] {
+  const list: NamedAssembler[] = [];
+  const own = projectAssembler();
+  if (own) list.push({ name: 'assembleWat', assemble: own });
+  if (haveWat2wasm) list.push({ name: 'wat2wasm', assemble: wat2wasm });
+  return list;
+}
+
+// ---- comparison ----------------------------------------------------------------------------------
+
+function slice(m: Module, e: ConstExpr): Uint8Array {
+  return m.bytes.subarray(e.start, e.end);
+}
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+function hex(b: Uint8Array): string {
+  return [...b].map(x => x.toString(16).padStart(2, '0')).join(' ');
+}
+
+/** An element item as comparable text: a legacy function index and a `ref.func i` expression are
+ *  the same item (which encoding an assembler picks is its choice). */
+function itemKey(m: Module, it: ElemItem): string {
+  if (typeof it === 'number') return `func ${it}`;
+  const r = new InstrReader(m.bytes, it.start, it.end);
+  r.next();
+  if (r.op === Op.ref_func) {
+    const idx = r.idx;
+    r.next();
+    if (r.op === Op.end && r.pos === it.end) return `func ${idx}`;
+  }
+  return 'expr'; // compared instruction by instruction with the other constant expressions
+}
+
+/** Instruction-level comparison of two bodies (op and immediates, ignoring LEB padding). */
+function sameInstrs(a: Module, ae: ConstExpr, b: Module, be: ConstExpr): boolean {
+  const ra = new InstrReader(a.bytes, ae.start, ae.end);
+  const rb = new InstrReader(b.bytes, be.start, be.end);
+  while (ra.pos < ra.end && rb.pos < rb.end) {
+    ra.next();
+    rb.next();
+    if (ra.op !== rb.op) return false;
+    const ia = a.bytes.subarray(ra.offset, ra.pos), ib = b.bytes.subarray(rb.offset, rb.pos);
+    if (!sameBytes(ia, ib) && immKey(ra) !== immKey(rb)) return false;
+  }
+  return ra.pos >= ra.end && rb.pos >= rb.end;
+}
+function immKey(r: InstrReader): string {
+  return JSON.stringify([r.idx, r.idx2, r.blockKind, r.blockValue, r.align, r.memOffset, r.lane, r.i32, [...r.i64],
+    [...r.v128], r.brTargets.slice(0, r.brCount), r.brDefault, r.selectTypes, r.refType]);
+}
+
+export interface CompareResult {
+  /** First difference found, or null when the modules are equal. */
+  diff: string | null;
+  /** Every function body is byte-identical (not just equal instruction by instruction). */
+  exactCode: boolean;
+}
+
+export function compareModules(a: Module, b: Module): CompareResult {
+  let exactCode = true;
+  const d = (what: string, x: unknown, y: unknown): string | null =>
+    JSON.stringify(x) === JSON.stringify(y) ? null : `${what}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`;
+  const r = (diff: string | null): CompareResult => ({ diff, exactCode });
+  let diff = d('types', a.types, b.types)
+    ?? d('imports', a.imports.map(i => [i.module, i.name, i.desc]), b.imports.map(i => [i.module, i.name, i.desc]))
+    ?? d('function count', a.funcs.length, b.funcs.length)
+    ?? d('tables', a.tables, b.tables)
+    ?? d('memories', a.memories, b.memories)
+    ?? d('globals', a.globals.map(g => g.type), b.globals.map(g => g.type))
+    ?? d('exports', a.exports.map(e => [e.name, e.kind, e.index]), b.exports.map(e => [e.name, e.kind, e.index]))
+    ?? d('start', a.start, b.start)
+    ?? d('elems', a.elems.map(s => [s.mode, s.table, s.offset !== null, s.type, s.items.map(i => itemKey(a, i))]),
+      b.elems.map(s => [s.mode, s.table, s.offset !== null, s.type, s.items.map(i => itemKey(b, i))]))
+    ?? d('datas', a.datas.map(s => [s.mode, s.memory, s.offset !== null, hex(s.data)]),
+      b.datas.map(s => [s.mode, s.memory, s.offset !== null, hex(s.data)]))
+    ?? null;
+  if (diff) return r(diff);
+  // constant expressions: equal instruction by instruction (a binary module may pad its LEBs)
+  const exprs = (m: Module): ConstExpr[] => [
+    ...m.globals.map(g => g.init),
+    ...m.elems.flatMap(s => [...(s.offset ? [s.offset] : []), ...s.items.filter((i): i is ConstExpr => itemKey(m, i) === 'expr')]),
+    ...m.datas.flatMap(s => (s.offset ? [s.offset] : [])),
+  ];
+  const ea = exprs(a), eb = exprs(b);
+  if (ea.length !== eb.length) return r(`constant expression count: ${ea.length} vs ${eb.length}`);
+  for (let i = 0; i < ea.length; i++) {
+    if (!sameInstrs(a, ea[i], b, eb[i])) return r(`constant expression ${i}: ${hex(slice(a, ea[i]))} vs ${hex(slice(b, eb[i]))}`);
+  }
+  for (let i = 0; i < a.funcs.length; i++) {
+    const fa = a.funcs[i], fb = b.funcs[i];
+    diff = d(`func ${i} type`, fa.typeIndex, fb.typeIndex) ?? d(`func ${i} locals`, fa.locals, fb.locals);
+    if (diff) return r(diff);
+    const ba = a.bytes.subarray(fa.codeStart, fa.codeEnd), bb = b.bytes.subarray(fb.codeStart, fb.codeEnd);
+    if (sameBytes(ba, bb)) continue;
+    exactCode = false;
+    if (!sameInstrs(a, { start: fa.codeStart, end: fa.codeEnd }, b, { start: fb.codeStart, end: fb.codeEnd })) {
+      return r(`func ${i} code differs:\n  ${hex(ba)}\n  ${hex(bb)}`);
+    }
+  }
+  return r(null);
+}
+
+/** Print `m`, assemble the text, decode, compare. */
+export function roundTrip(m: Module, assemble: Assemble): CompareResult & { text: string } {
+  const text = printModule(m);
+  let m2: Module;
+  try {
+    m2 = decodeModule(assemble(text));
+  } catch (e) {
+    return { diff: `assembling the printed text failed: ${e instanceof Error ? e.message : String(e)}`, exactCode: false, text };
+  }
+  return { ...compareModules(m, m2), text };
+}
+
+// ---- testsuite modules ---------------------------------------------------------------------------
+
+export interface SuiteModule {
+  /** `file.wast:line` */
+  where: string;
+  bytes: Uint8Array;
+  /** Written in the .wast as `(module binary ...)` (its encoding may be non-canonical). */
+  fromBinary: boolean;
+}
+
+/** Every `(module ...)` command of a testsuite file, as binaries (wast2json), or null when
+ *  wast2json is missing or refuses the file. */
+export function suiteModules(wastPath: string): SuiteModule[] | null {
+  if (!haveWast2json || !existsSync(wastPath)) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'disasm-w2j-'));
+  try {
+    const json = join(dir, 'out.json');
+    try {
+      execFileSync('wast2json', [...WABT_FLAGS, wastPath, '-o', json], { stdio: 'pipe' });
+    } catch {
+      return null;
+    }
+    const src = readFileSync(wastPath, 'utf8').split('\n');
+    const cmds = (JSON.parse(readFileSync(json, 'utf8')) as { commands: { type: string; line: number; filename?: string }[] }).commands;
+    const out: SuiteModule[] = [];
+    for (const c of cmds) {
+      if (c.type !== 'module' || !c.filename) continue;
+      const head = src.slice(c.line - 1, c.line + 1).join(' ');
+      out.push({
+        where: `${basename(wastPath)}:${c.line}`,
+        bytes: new Uint8Array(readFileSync(join(dir, c.filename))),
+        fromBinary: /\(module\s+(\$\S+\s+)?binary\b/.test(head),
+      });
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface SuiteCounts { modules: number; ok: number; exact: number; failures: string[] }
+
+export function roundTripFile(wastPath: string, assemble: Assemble): SuiteCounts | null {
+  const mods = suiteModules(wastPath);
+  if (!mods) return null;
+  const counts: SuiteCounts = { modules: 0, ok: 0, exact: 0, failures: [] };
+  for (const sm of mods) {
+    let m: Module;
+    try {
+      m = decodeModule(sm.bytes);
+    } catch {
+      continue; // not a valid binary for this decoder (not the printer's business)
+    }
+    counts.modules++;
+    const res = roundTrip(m, assemble);
+    // text modules come out of wast2json canonically encoded, so their bodies must match byte for byte
+    if (res.diff === null && (res.exactCode || sm.fromBinary)) counts.ok++;
+    else counts.failures.push(`${sm.where}: ${res.diff ?? 'code not byte-identical'}`);
+    if (res.diff === null && res.exactCode) counts.exact++;
+  }
+  return counts;
+}
+
+function main(): void {
+  const filters = process.argv.slice(2);
+  const assemblers = availableAssemblers();
+  if (!assemblers.length) {
+    console.log('no assembler available (neither engine/wat/assembler.ts nor wat2wasm)');
+    return;
+  }
+  const files = readdirSync(SUITE).filter(f => f.endsWith('.wast')).sort()
+    .concat(existsSync(join(SUITE, 'proposals/tail-call')) ? readdirSync(join(SUITE, 'proposals/tail-call')).map(f => 'proposals/tail-call/' + f) : [])
+    .filter(f => !filters.length || filters.some(s => f.includes(s)));
+  for (const a of assemblers) {
+    let mods = 0, ok = 0, exact = 0, refused = 0;
+    const fails: string[] = [];
+    for (const f of files) {
+      const c = roundTripFile(join(SUITE, f), a.assemble);
+      if (!c) { refused++; continue; }
+      mods += c.modules; ok += c.ok; exact += c.exact;
+      fails.push(...c.failures);
+      if (c.failures.length) console.log(`${a.name} ${f}: ${c.ok}/${c.modules}`);
+    }
+    for (const f of fails.slice(0, 60)) console.log('FAIL', f.slice(0, 600));
+    console.log(`${a.name}: ${ok}/${mods} modules round-trip (${exact} with byte-identical code), ${fails.length} failures, ${refused} files refused by wast2json`);
+  }
+}
+
+if (require.main === module) main();
