@@ -297,12 +297,45 @@ class Assembler {
   private resolve(space: Space, r: Ref): number {
     if (r.name === null) return r.num;
     const v = space.names.get(r.name);
+    if (v === undefined && this.lenient) return 0;
     if (v === undefined) throw this.err(`unknown ${space.what} $${r.name}`, r.tok);
     return v;
   }
 
   // ---- pass 1: module fields -----------------------------------------------------------------------
   assemble(): WatResult {
+    try {
+      this.pass1();
+    } catch (e) {
+      if (e instanceof ParseError) throw this.earlierBodyError(e);
+      throw e;
+    }
+    return this.pass2();
+  }
+
+  /** Pass 1 skips bodies, so an error it finds may come after a malformed instruction: report the
+   *  first error in text order (bodies before `e` are parsed leniently, ignoring unknown names). */
+  private lenient = false;
+  private earlierBodyError(e: ParseError): ParseError {
+    this.lenient = true;
+    for (const f of this.funcFields) {
+      if (f.imported || f.body === 0 || this.t.start[f.body] >= e.offset) continue;
+      try {
+        this.w = new ByteWriter();
+        this.instrs = [];
+        this.labels = [];
+        this.localNames = new Map();
+        this.pos = f.body;
+        this.instrList();
+      } catch (e2) {
+        if (e2 instanceof ParseError && e2.offset < e.offset) return e2;
+        if (!(e2 instanceof ParseError)) throw e2;
+      }
+    }
+    return e;
+  }
+
+  private pass1(): void {
     if (this.peekForm('module')) {
       this.pos += 2;
       const n = this.optId();
@@ -314,7 +347,6 @@ class Assembler {
       this.fields();
     }
     if (this.kind() !== Tok.Eof) throw this.unexpected();
-    return this.pass2();
   }
 
   private fields(): void {
@@ -443,6 +475,8 @@ class Assembler {
       name, typeUse, imported: imp.imported, localTypes: [], localNames: [], localToks: [], body: 0,
       startTok, endTok: 0, typeIdx: -1, params: [],
     };
+    this.funcFields.push(f);
+    this.steps.push({ kind: imp.imported ? 'importfunc' : 'func', index: this.funcFields.length - 1 });
     if (!imp.imported) {
       while (this.peekForm('local')) {
         this.pos += 2;
@@ -458,8 +492,6 @@ class Assembler {
       // names in an imported function's params are allowed but irrelevant
     }
     f.endTok = this.pos;
-    this.funcFields.push(f);
-    this.steps.push({ kind: imp.imported ? 'importfunc' : 'func', index: this.funcFields.length - 1 });
   }
 
   private limits(): { min: number; max: number | null } {
@@ -659,8 +691,7 @@ class Assembler {
     this.define(this.elems, name, nameTok);
     const seg: ElemField = { name, mode: 'passive', table: null, offset: null, elemType: ValType.FuncRef, funcs: null, exprs: [] };
     if (this.isAtom('declare')) { this.pos++; seg.mode = 'declare'; }
-    else if (this.kind() === Tok.LParen && !this.peekForm('item') && !this.peekForm('ref.func') && !this.peekForm('ref.null')
-      || this.peekForm('table')) {
+    else if (this.kind() === Tok.LParen) {
       seg.mode = 'active';
       if (this.peekForm('table')) {
         this.pos += 2;
@@ -730,6 +761,7 @@ class Assembler {
       const idx = this.resolve(this.explicitTypes, tu.ref);
       const def = this.types[idx] as FuncType | undefined;
       if (tu.params !== null) {
+        if (!def && this.lenient) return { idx, params: tu.params, results: tu.results! };
         if (!def) throw this.err('unknown type', tu.ref.tok);
         if (typeKey(def.params, def.results) !== typeKey(tu.params, tu.results!)) throw this.err('inline function type', tu.tok);
         return { idx, params: tu.params, results: tu.results! };
@@ -1105,9 +1137,12 @@ class Assembler {
       if (info.id === Op.if && this.isAtom('else')) {
         const et = this.pos++;
         this.endLabel(label);
-        this.mark(et, this.pos);
-        this.w.u8(OPS[Op.else].code);
-        this.instrList();
+        // like wabt, an empty else arm is not encoded
+        if (!this.isAtom('end')) {
+          this.mark(et, this.pos);
+          this.w.u8(OPS[Op.else].code);
+          this.instrList();
+        }
       }
       if (!this.isAtom('end')) throw this.unexpected();
       const et = this.pos++;
@@ -1161,9 +1196,11 @@ class Assembler {
         if (this.peekForm('else')) {
           const et = this.pos + 1;
           this.pos += 2;
-          this.mark(et, et + 1);
-          this.w.u8(OPS[Op.else].code);
-          this.instrList();
+          if (this.kind() !== Tok.RParen) {
+            this.mark(et, et + 1);
+            this.w.u8(OPS[Op.else].code);
+            this.instrList();
+          }
           this.rparen();
         }
       } else {
@@ -1224,6 +1261,7 @@ class Assembler {
     const r = this.ref();
     if (r.name === null) return r.num;
     const v = this.localNames.get(r.name);
+    if (v === undefined && this.lenient) return 0;
     if (v === undefined) throw this.err(`unknown local $${r.name}`, r.tok);
     return v;
   }
@@ -1320,7 +1358,9 @@ class Assembler {
       case Imm.Shuffle: {
         const lanes: number[] = [];
         while (this.kind() === Tok.Atom && lanes.length < 17) {
-          if (!isNumberLike(this.str())) break;
+          const s = this.str();
+          if (!isNumberLike(s)) break;
+          if (!/^(?:[0-9]+|0x[0-9a-fA-F]+)$/.test(s.replace(/_/g, ''))) throw this.err('malformed lane index');
           lanes.push(this.laneIdx());
         }
         if (lanes.length !== 16) throw this.err('invalid lane length');

@@ -131,11 +131,7 @@ export function tokenize(text: string, lines = new LineIndex(text)): Tokens {
       if (i < n) {
         const d = text.charCodeAt(i);
         if (d === 0x22 || (d < 128 && IDCHAR[d])) {
-          while (i < n) {
-            const e = text.charCodeAt(i);
-            if (e === 0x20 || e === 0x0a || e === 0x09 || e === 0x0d || e === 0x28 || e === 0x29) break;
-            i++;
-          }
+          i = skipReserved(text, i);
           if (annotDepth === 0) toks.push(Tok.Atom, s, i);
           continue;
         }
@@ -155,12 +151,7 @@ export function tokenize(text: string, lines = new LineIndex(text)): Tokens {
         const d = text.charCodeAt(i);
         if (!(d === 0x20 || d === 0x0a || d === 0x09 || d === 0x0d || d === 0x28 || d === 0x29 || d === 0x3b && text.charCodeAt(i + 1) === 0x3b)) {
           // a reserved token glued to something else (e.g. `0"a"`): consume as one unknown token
-          if (d === 0x22) { i++; while (i < n && text.charCodeAt(i) !== 0x22) i++; if (i < n) i++; }
-          while (i < n) {
-            const e = text.charCodeAt(i);
-            if (e === 0x20 || e === 0x0a || e === 0x09 || e === 0x0d || e === 0x28 || e === 0x29) break;
-            i++;
-          }
+          i = skipReserved(text, i);
           if (annotDepth === 0) toks.push(Tok.Atom, s, i); // reserved: never a valid keyword/number
           continue;
         }
@@ -176,6 +167,23 @@ export function tokenize(text: string, lines = new LineIndex(text)): Tokens {
   if (annotDepth > 0) throw lines.error('unexpected end of input: unclosed annotation', n, n);
   toks.push(Tok.Eof, n, n);
   return toks;
+}
+
+/** Consume the rest of a reserved token: idchars and whole strings, up to whitespace or a paren. */
+function skipReserved(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const e = text.charCodeAt(i);
+    if (e === 0x22) {
+      i++;
+      while (i < n && text.charCodeAt(i) !== 0x22 && text.charCodeAt(i) !== 0x0a) i += text.charCodeAt(i) === 0x5c ? 2 : 1;
+      if (i < n && text.charCodeAt(i) === 0x22) i++;
+      continue;
+    }
+    if (e < 128 && IDCHAR[e]) { i++; continue; }
+    break;
+  }
+  return i;
 }
 
 function skipBlockComment(text: string, i: number, lines: LineIndex): number {

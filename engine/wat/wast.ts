@@ -79,6 +79,7 @@ export function wastModuleBinary(m: WastModule, names = true): Uint8Array {
 }
 
 const decoder = new TextDecoder();
+const MODULE_FIELDS = new Set(['type', 'import', 'func', 'table', 'memory', 'global', 'export', 'start', 'elem', 'data']);
 
 class WastParser {
   pos = 0;
@@ -118,6 +119,10 @@ class WastParser {
 
   commands(): WastCommand[] {
     const out: WastCommand[] = [];
+    // a script that starts with a module field is one inline module (the fields of an implicit module)
+    if (this.kind() === Tok.LParen && this.kind(1) === Tok.Atom && MODULE_FIELDS.has(this.str(1))) {
+      return [{ type: 'module', line: this.line(), module: { kind: 'text', name: null, text: this.text, offset: 0, line: 1, column: 1 } }];
+    }
     while (this.kind() !== Tok.Eof) out.push(this.command());
     return out;
   }
