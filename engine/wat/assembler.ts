@@ -1064,16 +1064,19 @@ class Assembler {
     if (fn) sub(1, fn);
     // locals
     const locals: [number, ByteWriter][] = [];
+    const emptyMap = new ByteWriter();
+    emptyMap.u32(0);
     this.funcFields.forEach((f, i) => {
       const all: (string | null)[] = [];
       const pn = f.typeUse.params !== null ? f.typeUse.paramNames : [];
       for (let k = 0; k < f.params.length; k++) all.push(pn[k] ?? null);
       if (!f.imported) all.push(...f.localNames);
-      const m = nameMap(all);
-      if (m) locals.push([i, m]);
+      // like wabt, every function gets an entry (possibly with no names)
+      const m = nameMap(all) ?? emptyMap;
+      locals.push([i, m]);
     });
-    if (locals.length) {
-      const w = new ByteWriter();
+    {
+      const w = new ByteWriter(); // like wabt, the local names subsection is always present
       w.u32(locals.length);
       for (const [i, m] of locals) { w.u32(i); w.bytes(m.buf.subarray(0, m.len)); }
       sub(2, w);

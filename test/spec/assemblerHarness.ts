@@ -3,7 +3,8 @@
 // proposals/extended-const) it assembles text modules with assembleWat (names off) and compares them
 // with wabt's wast2json output (the development oracle), and checks that every
 // `assert_malformed (module quote ...)` fails with a ParseError whose message starts with the
-// expected text. Needs wast2json on PATH; exits 0 with a notice when it is missing.
+// expected text. With --names, compares with the name section on against `--debug-names`.
+// Needs wast2json on PATH; exits 0 with a notice when it is missing.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,9 @@ import { ParseError } from '../../engine/core/errors';
 import { WastModule, parseWast, wastModuleBinary } from '../../engine/wat/wast';
 
 const SUITE = '/work/shared/wasm-spec-testsuite';
-const CACHE = '/tmp/wat-harness-wast2json';
+const NAMES = process.argv.includes('--names');
+const CACHE = NAMES ? '/tmp/wat-harness-wast2json-names' : '/tmp/wat-harness-wast2json';
+const WABT_FLAGS = ['--enable-tail-call', '--enable-extended-const', '--no-check', ...(NAMES ? ['--debug-names'] : [])];
 
 function hasWast2json(): boolean {
   try { execFileSync('wast2json', ['--version'], { stdio: 'ignore' }); return true; } catch { return false; }
@@ -26,7 +29,7 @@ function oracle(file: string, key: string): Map<number, JsonCommand> | null {
   if (!existsSync(json)) {
     mkdirSync(dir, { recursive: true });
     try {
-      execFileSync('wast2json', ['--enable-tail-call', '--enable-extended-const', '--no-check', file, '-o', json], { stdio: 'pipe' });
+      execFileSync('wast2json', [...WABT_FLAGS, file, '-o', json], { stdio: 'pipe' });
     } catch {
       return null;
     }
@@ -52,7 +55,7 @@ function wat2wasm(m: WastModule, dir: string, line: number): Uint8Array | null {
     else if (m.kind === 'quote') writeFileSync(src, m.source);
     else return null;
     try {
-      execFileSync('wat2wasm', ['--enable-tail-call', '--enable-extended-const', '--no-check', src, '-o', out], { stdio: 'pipe' });
+      execFileSync('wat2wasm', [...WABT_FLAGS, src, '-o', out], { stdio: 'pipe' });
     } catch {
       writeFileSync(fail, '');
       return null;
@@ -87,7 +90,7 @@ function documentedDifference(m: WastModule, ours: Uint8Array, theirs: Uint8Arra
   }
   if (m.kind === 'text' && m.text.includes('(select (result)')) {
     try {
-      const again = wastModuleBinary({ ...m, text: m.text.split('(select (result)').join('(select') }, false);
+      const again = wastModuleBinary({ ...m, text: m.text.split('(select (result)').join('(select') }, NAMES);
       if (same(again, theirs)) return 'select (result) encoded as select_t vec[] (documented)';
     } catch { /* not this case */ }
   }
@@ -130,7 +133,7 @@ function runFile(path: string, key: string): FileResult {
     res.modules++;
     let ours: Uint8Array;
     try {
-      ours = wastModuleBinary(m, false);
+      ours = wastModuleBinary(m, NAMES);
     } catch (e) {
       res.errors.push(`line ${c.line}: ${c.type}: ${String(e)}`);
       continue;
@@ -152,7 +155,7 @@ function runFile(path: string, key: string): FileResult {
 
 function main(): void {
   if (!hasWast2json()) { console.log('assemblerHarness: wast2json not found, skipped'); return; }
-  const filter = process.argv[2] ?? '';
+  const filter = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
   const verbose = process.argv.includes('-v');
   const files: [string, string][] = [];
   for (const f of readdirSync(SUITE).sort()) if (f.endsWith('.wast')) files.push([join(SUITE, f), f]);
@@ -162,7 +165,7 @@ function main(): void {
   let tno = 0, tdoc = 0;
   let tm = 0, ts = 0, tmal = 0, tmalOk = 0, terr = 0;
   for (const [path, key] of files) {
-    if (filter && filter !== '-v' && !key.includes(filter)) continue;
+    if (filter && !key.includes(filter)) continue;
     const r = runFile(path, key);
     tno += r.noOracle;
     tm += r.modules - r.noOracle; ts += r.same; tmal += r.malformed; tmalOk += r.malformedOk; terr += r.errors.length;
