@@ -25,6 +25,12 @@ const SEC_CUSTOM = 0, SEC_TYPE = 1, SEC_IMPORT = 2, SEC_FUNC = 3, SEC_TABLE = 4,
 /** Position of each known section id in the required order (data count sits between elem and code). */
 const SECTION_RANK = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10];
 
+// Opcode ids as module constants: the build transpiles file by file, so `Op.x` / const enums of other
+// files would be property reads through CommonJS export getters in the hot loop.
+const OP_BLOCK = Op.block, OP_LOOP = Op.loop, OP_IF = Op.if, OP_ELSE = Op.else, OP_END = Op.end;
+const OP_MEMORY_INIT = Op.memory_init, OP_DATA_DROP = Op.data_drop;
+const FUNCREF = ValType.FuncRef;
+
 const EXTERN_KINDS: ExternKind[] = ['func', 'table', 'memory', 'global'];
 
 // Block kinds on the decoder's nesting stack.
@@ -317,11 +323,11 @@ class Decoder {
       if (ir.pos >= ir.end) ir.fail(ir.end < this.bytes.length ? 'unexpected end of section or function' : 'unexpected end');
       ir.next();
       const op = ir.op;
-      if (op === Op.block || op === Op.loop || op === Op.if) depth++;
-      else if (op === Op.end) {
+      if (op === OP_BLOCK || op === OP_LOOP || op === OP_IF) depth++;
+      else if (op === OP_END) {
         if (depth === 0) break;
         depth--;
-      } else if ((op === Op.memory_init || op === Op.data_drop) && this.dataCount === null && this.usesDataIndex < 0) {
+      } else if ((op === OP_MEMORY_INIT || op === OP_DATA_DROP) && this.dataCount === null && this.usesDataIndex < 0) {
         this.usesDataIndex = ir.offset;
       }
     }
@@ -333,7 +339,7 @@ class Decoder {
     const r = this.r;
     const p = r.pos;
     if (r.u8() !== 0) r.fail('malformed element kind', p);
-    return ValType.FuncRef;
+    return FUNCREF;
   }
 
   private elemSegment(): ElemSegment {
@@ -351,7 +357,7 @@ class Decoder {
       if (explicitTable) table = r.u32();
       offset = this.constExpr();
     }
-    let type: ValType = ValType.FuncRef;
+    let type: ValType = FUNCREF;
     if (passiveOrDecl || explicitTable) type = exprs ? this.refType() : this.elemKind();
     const n = this.count();
     const items: ElemItem[] = [];
@@ -426,23 +432,23 @@ class Decoder {
       }
       ir.next();
       const op = ir.op;
-      if (op === Op.block || op === Op.loop || op === Op.if) {
+      if (op === OP_BLOCK || op === OP_LOOP || op === OP_IF) {
         if (depth === nest.length) {
           const bigger = new Uint8Array(nest.length * 2);
           bigger.set(nest);
           this.nest = nest = bigger;
         }
-        nest[depth++] = op === Op.if ? K_IF : K_BLOCK;
-      } else if (op === Op.end) {
+        nest[depth++] = op === OP_IF ? K_IF : K_BLOCK;
+      } else if (op === OP_END) {
         if (depth === 0) {
           if (ir.pos !== end) ir.fail('section size mismatch', ir.pos);
           return;
         }
         depth--;
-      } else if (op === Op.else) {
+      } else if (op === OP_ELSE) {
         if (depth === 0 || nest[depth - 1] !== K_IF) ir.fail('END opcode expected', ir.offset);
         nest[depth - 1] = K_ELSE;
-      } else if (needDataCount && (op === Op.memory_init || op === Op.data_drop) && this.usesDataIndex < 0) {
+      } else if (needDataCount && (op === OP_MEMORY_INIT || op === OP_DATA_DROP) && this.usesDataIndex < 0) {
         this.usesDataIndex = ir.offset;
       }
     }

@@ -7,6 +7,20 @@ import { ByteReader } from './reader';
 import { Imm, OPS, OP_BY_BYTE, OP_BY_FC, OP_BY_FD, type OpInfo } from './opcodes';
 import { isValType, isRefType, type ValType } from './types';
 
+// Module-level copies of the imported tables, enum values and helpers: the build transpiles file by
+// file, so each `OPS[...]`, `Imm.X` or `isValType(...)` in next() would otherwise be a read through
+// CommonJS export getters (measured: most of the decoder's and validator's time).
+const OPS_ = OPS, BY_BYTE = OP_BY_BYTE, BY_FC = OP_BY_FC, BY_FD = OP_BY_FD;
+const isValType_ = isValType, isRefType_ = isRefType;
+const IMM_NONE = Imm.None, IMM_BLOCKTYPE = Imm.BlockType, IMM_LABEL = Imm.Label, IMM_FUNC = Imm.Func;
+const IMM_LOCAL = Imm.Local, IMM_GLOBAL = Imm.Global, IMM_TABLE = Imm.Table, IMM_DATA = Imm.Data;
+const IMM_ELEM = Imm.Elem, IMM_BRTABLE = Imm.BrTable, IMM_CALLINDIRECT = Imm.CallIndirect;
+const IMM_MEMORY = Imm.Memory, IMM_MEMFILL = Imm.MemFill, IMM_MEMCOPY = Imm.MemCopy;
+const IMM_MEMINIT = Imm.MemInit, IMM_TABLEINIT = Imm.TableInit, IMM_TABLECOPY = Imm.TableCopy;
+const IMM_MEMARG = Imm.MemArg, IMM_MEMARGLANE = Imm.MemArgLane, IMM_I32 = Imm.I32, IMM_I64 = Imm.I64;
+const IMM_F32 = Imm.F32, IMM_F64 = Imm.F64, IMM_V128 = Imm.V128, IMM_SHUFFLE = Imm.Shuffle;
+const IMM_LANE = Imm.Lane, IMM_REFTYPE = Imm.RefType, IMM_SELECTT = Imm.SelectT;
+
 export const enum BlockKind {
   Empty = 0,
   Value = 1, // blockValue is a ValType
@@ -16,7 +30,7 @@ export const enum BlockKind {
 export class InstrReader extends ByteReader {
   /** Dense opcode id of the last instruction read (index into OPS). */
   op = 0;
-  info: OpInfo = OPS[0];
+  info: OpInfo = OPS_[0];
   /** Byte offset of the last instruction's first byte. */
   offset = 0;
 
@@ -53,25 +67,25 @@ export class InstrReader extends ByteReader {
     let id: number;
     if (b === 0xfc) {
       const sub = this.u32();
-      id = sub < OP_BY_FC.length ? OP_BY_FC[sub] : -1;
+      id = sub < BY_FC.length ? BY_FC[sub] : -1;
     } else if (b === 0xfd) {
       const sub = this.u32();
-      id = sub < OP_BY_FD.length ? OP_BY_FD[sub] : -1;
+      id = sub < BY_FD.length ? BY_FD[sub] : -1;
     } else {
-      id = OP_BY_BYTE[b];
+      id = BY_BYTE[b];
     }
     if (id < 0) this.fail('illegal opcode', this.offset);
-    const info = OPS[id];
+    const info = OPS_[id];
     this.op = id;
     this.info = info;
     switch (info.imm) {
-      case Imm.None:
+      case IMM_NONE:
         break;
-      case Imm.BlockType: {
+      case IMM_BLOCKTYPE: {
         const p = this.pos;
         const t = this.bytes[p];
         if (p < this.end && t === 0x40) { this.pos++; this.blockKind = BlockKind.Empty; }
-        else if (p < this.end && isValType(t)) { this.pos++; this.blockKind = BlockKind.Value; this.blockValue = t; }
+        else if (p < this.end && isValType_(t)) { this.pos++; this.blockKind = BlockKind.Value; this.blockValue = t; }
         else {
           const v = this.s33();
           if (v < 0) this.fail('malformed value type', p);
@@ -80,11 +94,11 @@ export class InstrReader extends ByteReader {
         }
         break;
       }
-      case Imm.Label: case Imm.Func: case Imm.Local: case Imm.Global: case Imm.Table:
-      case Imm.Data: case Imm.Elem:
+      case IMM_LABEL: case IMM_FUNC: case IMM_LOCAL: case IMM_GLOBAL: case IMM_TABLE:
+      case IMM_DATA: case IMM_ELEM:
         this.idx = this.u32();
         break;
-      case Imm.BrTable: {
+      case IMM_BRTABLE: {
         const n = this.u32();
         if (n > this.end - this.pos) this.fail('unexpected end of section or function');
         const t = this.brTargets;
@@ -93,27 +107,27 @@ export class InstrReader extends ByteReader {
         this.brDefault = this.u32();
         break;
       }
-      case Imm.CallIndirect:
+      case IMM_CALLINDIRECT:
         this.idx = this.u32();
         this.idx2 = this.u32();
         break;
-      case Imm.Memory: case Imm.MemFill:
+      case IMM_MEMORY: case IMM_MEMFILL:
         this.zeroByte();
         this.memIndex = 0;
         break;
-      case Imm.MemCopy:
+      case IMM_MEMCOPY:
         this.zeroByte();
         this.zeroByte();
         break;
-      case Imm.MemInit:
+      case IMM_MEMINIT:
         this.idx = this.u32();
         this.zeroByte();
         break;
-      case Imm.TableInit: case Imm.TableCopy:
+      case IMM_TABLEINIT: case IMM_TABLECOPY:
         this.idx = this.u32();
         this.idx2 = this.u32();
         break;
-      case Imm.MemArg: case Imm.MemArgLane: {
+      case IMM_MEMARG: case IMM_MEMARGLANE: {
         const p = this.pos;
         const a = this.u32();
         // bit 6 would announce a memory index (multi-memory); not part of Wasm 2.0. Like the
@@ -122,36 +136,36 @@ export class InstrReader extends ByteReader {
         this.align = a;
         this.memIndex = 0;
         this.memOffset = this.u32();
-        if (info.imm === Imm.MemArgLane) this.lane = this.u8();
+        if (info.imm === IMM_MEMARGLANE) this.lane = this.u8();
         break;
       }
-      case Imm.I32:
+      case IMM_I32:
         this.i32 = this.s32();
         break;
-      case Imm.I64:
+      case IMM_I64:
         this.s64(this.i64);
         break;
-      case Imm.F32:
+      case IMM_F32:
         this.i32 = this.bits32();
         break;
-      case Imm.F64:
+      case IMM_F64:
         this.i64[0] = this.bits32();
         this.i64[1] = this.bits32();
         break;
-      case Imm.V128: case Imm.Shuffle:
+      case IMM_V128: case IMM_SHUFFLE:
         this.v128.set(this.bytesN(16));
         break;
-      case Imm.Lane:
+      case IMM_LANE:
         this.lane = this.u8();
         break;
-      case Imm.RefType: {
+      case IMM_REFTYPE: {
         const p = this.pos;
         const t = this.u8();
-        if (!isRefType(t)) this.fail('malformed reference type', p);
+        if (!isRefType_(t)) this.fail('malformed reference type', p);
         this.refType = t as ValType;
         break;
       }
-      case Imm.SelectT: {
+      case IMM_SELECTT: {
         const n = this.u32();
         if (n > this.end - this.pos) this.fail('unexpected end of section or function');
         const ts = this.selectTypes;
@@ -159,7 +173,7 @@ export class InstrReader extends ByteReader {
         for (let i = 0; i < n; i++) {
           const p = this.pos;
           const t = this.u8();
-          if (!isValType(t)) this.fail('malformed value type', p);
+          if (!isValType_(t)) this.fail('malformed value type', p);
           ts.push(t as ValType);
         }
         break;

@@ -14,15 +14,36 @@ import { isRefType, MAX_PAGES, ValType, valTypeFromName, type FuncType, type Lim
 /** The "unknown" operand type of unreachable code (matches every type). */
 const UNKNOWN = 0;
 
+// Module constants for everything the inner loop compares against: the build transpiles file by
+// file, so const enums and `Op.x` of other files would be reads through CommonJS export getters.
+const T_I32 = ValType.I32 as number, T_I64 = ValType.I64 as number, T_F32 = ValType.F32 as number;
+const T_F64 = ValType.F64 as number, T_V128 = ValType.V128 as number, T_FUNCREF = ValType.FuncRef as number;
+const T_EXTERNREF = ValType.ExternRef as number;
+const BK_VALUE = BlockKind.Value as number, BK_TYPEINDEX = BlockKind.TypeIndex as number;
+
 const EMPTY: readonly number[] = [];
 const SINGLE: Record<number, readonly number[]> = {};
-for (const t of [ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.V128, ValType.FuncRef, ValType.ExternRef]) SINGLE[t] = [t];
+for (const t of [T_I32, T_I64, T_F32, T_F64, T_V128, T_FUNCREF, T_EXTERNREF]) SINGLE[t] = [t];
 
 // Plain instruction signatures from the opcode table, as type codes.
 const PLAIN_PARAMS: (Uint8Array | null)[] = [];
 const PLAIN_RESULTS: (Uint8Array | null)[] = [];
 /** For lane instructions: the number of lanes (lane index must be below it); 0 otherwise. */
 const LANES = new Uint8Array(OPS.length);
+
+// Extra checks of plain instructions, by immediate kind.
+const X_NONE = 0, X_MEMARG = 1, X_MEMARG_LANE = 2, X_LANE = 3, X_SHUFFLE = 4, X_MEMORY = 5, X_MEMINIT = 6, X_DATA = 7;
+const EXTRA = new Uint8Array(OPS.length);
+
+// Hand-typed instructions: a dense code per opcode so the dispatch switch has literal cases.
+const H_PLAIN = 0, H_UNREACHABLE = 1, H_BLOCK = 2, H_LOOP = 3, H_IF = 4, H_ELSE = 5, H_END = 6, H_BR = 7,
+  H_BR_IF = 8, H_BR_TABLE = 9, H_RETURN = 10, H_CALL = 11, H_CALL_INDIRECT = 12, H_RETURN_CALL = 13,
+  H_RETURN_CALL_INDIRECT = 14, H_DROP = 15, H_SELECT = 16, H_SELECT_T = 17, H_LOCAL_GET = 18,
+  H_LOCAL_SET = 19, H_LOCAL_TEE = 20, H_GLOBAL_GET = 21, H_GLOBAL_SET = 22, H_TABLE_GET = 23,
+  H_TABLE_SET = 24, H_TABLE_SIZE = 25, H_TABLE_GROW = 26, H_TABLE_FILL = 27, H_TABLE_COPY = 28,
+  H_TABLE_INIT = 29, H_ELEM_DROP = 30, H_REF_NULL = 31, H_REF_IS_NULL = 32, H_REF_FUNC = 33, H_UNKNOWN = 255;
+const HAND = new Uint8Array(OPS.length).fill(H_UNKNOWN);
+
 for (const info of OPS) {
   const conv = (a: readonly string[] | null): Uint8Array | null =>
     a === null ? null : Uint8Array.from(a.map((s) => {
@@ -32,13 +53,40 @@ for (const info of OPS) {
     }));
   PLAIN_PARAMS[info.id] = conv(info.params);
   PLAIN_RESULTS[info.id] = conv(info.results);
-  if (info.imm === Imm.Lane) {
-    const shape = info.name.slice(0, info.name.indexOf('.'));
-    LANES[info.id] = Number(shape.slice(shape.indexOf('x') + 1));
-  } else if (info.imm === Imm.MemArgLane) {
-    LANES[info.id] = 16 / info.width;
+  if (info.params !== null) HAND[info.id] = H_PLAIN;
+  switch (info.imm) {
+    case Imm.Lane: {
+      const shape = info.name.slice(0, info.name.indexOf('.'));
+      LANES[info.id] = Number(shape.slice(shape.indexOf('x') + 1));
+      EXTRA[info.id] = X_LANE;
+      break;
+    }
+    case Imm.MemArgLane: LANES[info.id] = 16 / info.width; EXTRA[info.id] = X_MEMARG_LANE; break;
+    case Imm.MemArg: EXTRA[info.id] = X_MEMARG; break;
+    case Imm.Shuffle: EXTRA[info.id] = X_SHUFFLE; break;
+    case Imm.Memory: case Imm.MemCopy: case Imm.MemFill: EXTRA[info.id] = X_MEMORY; break;
+    case Imm.MemInit: EXTRA[info.id] = X_MEMINIT; break;
+    case Imm.Data: EXTRA[info.id] = X_DATA; break;
+    default: EXTRA[info.id] = X_NONE;
   }
 }
+const HAND_NAMES: [number, number][] = [
+  [Op.unreachable, H_UNREACHABLE], [Op.block, H_BLOCK], [Op.loop, H_LOOP], [Op.if, H_IF], [Op.else, H_ELSE],
+  [Op.end, H_END], [Op.br, H_BR], [Op.br_if, H_BR_IF], [Op.br_table, H_BR_TABLE], [Op.return, H_RETURN],
+  [Op.call, H_CALL], [Op.call_indirect, H_CALL_INDIRECT], [Op.return_call, H_RETURN_CALL],
+  [Op.return_call_indirect, H_RETURN_CALL_INDIRECT], [Op.drop, H_DROP], [Op.select, H_SELECT],
+  [Op.select_t, H_SELECT_T], [Op.local_get, H_LOCAL_GET], [Op.local_set, H_LOCAL_SET], [Op.local_tee, H_LOCAL_TEE],
+  [Op.global_get, H_GLOBAL_GET], [Op.global_set, H_GLOBAL_SET], [Op.table_get, H_TABLE_GET],
+  [Op.table_set, H_TABLE_SET], [Op.table_size, H_TABLE_SIZE], [Op.table_grow, H_TABLE_GROW],
+  [Op.table_fill, H_TABLE_FILL], [Op.table_copy, H_TABLE_COPY], [Op.table_init, H_TABLE_INIT],
+  [Op.elem_drop, H_ELEM_DROP], [Op.ref_null, H_REF_NULL], [Op.ref_is_null, H_REF_IS_NULL], [Op.ref_func, H_REF_FUNC],
+];
+for (const [id, h] of HAND_NAMES) HAND[id] = h;
+
+// Opcodes allowed in constant expressions.
+const OP_END = Op.end, OP_I32_CONST = Op.i32_const, OP_I64_CONST = Op.i64_const, OP_F32_CONST = Op.f32_const;
+const OP_F64_CONST = Op.f64_const, OP_V128_CONST = Op.v128_const, OP_REF_NULL = Op.ref_null, OP_REF_FUNC = Op.ref_func;
+const OP_GLOBAL_GET = Op.global_get, OP_I32_ADD = Op.i32_add, OP_I64_ADD = Op.i64_add;
 const OP_I32_SUB = opByName('i32.sub')!.id, OP_I32_MUL = opByName('i32.mul')!.id;
 const OP_I64_SUB = opByName('i64.sub')!.id, OP_I64_MUL = opByName('i64.mul')!.id;
 
@@ -109,7 +157,7 @@ class Validator {
       if (e.mode === 'active') {
         if (e.table >= m.allTables.length) fail(`unknown table ${e.table}`, e.byteOffset);
         if (m.allTables[e.table].elem !== e.type) fail('type mismatch', e.byteOffset);
-        this.constExpr(e.offset!, ValType.I32, false);
+        this.constExpr(e.offset!, T_I32, false);
       }
       for (const it of e.items) {
         if (typeof it === 'number') {
@@ -122,7 +170,7 @@ class Validator {
     for (const d of m.datas) {
       if (d.mode === 'active') {
         if (d.memory >= m.allMemories.length) fail(`unknown memory ${d.memory}`, d.byteOffset);
-        this.constExpr(d.offset!, ValType.I32, false);
+        this.constExpr(d.offset!, T_I32, false);
       }
     }
 
@@ -164,7 +212,7 @@ class Validator {
     ir.end = e.end;
     while (ir.pos < ir.end) {
       ir.next();
-      if (ir.op === Op.ref_func && ir.idx < this.numFuncs) this.declared[ir.idx] = 1;
+      if (ir.op === OP_REF_FUNC && ir.idx < this.numFuncs) this.declared[ir.idx] = 1;
     }
   }
 
@@ -184,25 +232,25 @@ class Validator {
       ir.next();
       const op = ir.op;
       const at = ir.offset;
-      if (op === Op.end) break;
-      if (op === Op.i32_const) push(ValType.I32);
-      else if (op === Op.i64_const) push(ValType.I64);
-      else if (op === Op.f32_const) push(ValType.F32);
-      else if (op === Op.f64_const) push(ValType.F64);
-      else if (op === Op.v128_const) push(ValType.V128);
-      else if (op === Op.ref_null) push(ir.refType);
-      else if (op === Op.ref_func) {
+      if (op === OP_END) break;
+      if (op === OP_I32_CONST) push(T_I32);
+      else if (op === OP_I64_CONST) push(T_I64);
+      else if (op === OP_F32_CONST) push(T_F32);
+      else if (op === OP_F64_CONST) push(T_F64);
+      else if (op === OP_V128_CONST) push(T_V128);
+      else if (op === OP_REF_NULL) push(ir.refType);
+      else if (op === OP_REF_FUNC) {
         if (ir.idx >= this.numFuncs) fail(`unknown function ${ir.idx}`, at);
-        push(ValType.FuncRef);
-      } else if (op === Op.global_get) {
+        push(T_FUNCREF);
+      } else if (op === OP_GLOBAL_GET) {
         // Wasm 2.0: constant expressions see only the imported globals (the testsuite expects
         // "unknown global" for defined ones in global inits and in elem/data offsets alike).
         if (ir.idx >= m.numImportedGlobals) fail(`unknown global ${ir.idx}`, at);
         const g = m.allGlobals[ir.idx];
         if (g.mutable) fail('constant expression required', at);
         push(g.type);
-      } else if (op === Op.i32_add || op === OP_I32_SUB || op === OP_I32_MUL || op === Op.i64_add || op === OP_I64_SUB || op === OP_I64_MUL) {
-        const t = op === Op.i32_add || op === OP_I32_SUB || op === OP_I32_MUL ? ValType.I32 : ValType.I64;
+      } else if (op === OP_I32_ADD || op === OP_I32_SUB || op === OP_I32_MUL || op === OP_I64_ADD || op === OP_I64_SUB || op === OP_I64_MUL) {
+        const t = op === OP_I32_ADD || op === OP_I32_SUB || op === OP_I32_MUL ? T_I32 : T_I64;
         if (n < 2 || this.scratch[n - 1] !== t || this.scratch[n - 2] !== t) fail('type mismatch', at);
         n--;
       } else {
@@ -291,7 +339,7 @@ class Validator {
   }
 
   private blockTypes(kind: BlockKind, value: number): FuncType | null {
-    if (kind === BlockKind.TypeIndex) {
+    if (kind === BK_TYPEINDEX) {
       if (value >= this.m.types.length) this.err(`unknown type ${value}`);
       return this.m.types[value];
     }
@@ -350,85 +398,86 @@ class Validator {
     const ir = this.ir;
     ir.pos = f.codeStart;
     ir.end = f.codeEnd;
-    const vals = (): Uint8Array => this.vals;
     while (this.nctl > 0) {
       const info = ir.next();
       const op = ir.op;
-      const pp = PLAIN_PARAMS[op];
-      if (pp !== null) {
+      const h = HAND[op];
+      if (h === H_PLAIN) {
         // plain instruction, possibly with memory / lane immediates
-        switch (info.imm) {
-          case Imm.MemArg:
+        switch (EXTRA[op]) {
+          case X_NONE:
+            break;
+          case X_MEMARG:
             this.memory(0);
             if (ir.align > info.align) this.err('alignment must not be larger than natural');
             break;
-          case Imm.MemArgLane:
+          case X_MEMARG_LANE:
             this.memory(0);
             if (ir.align > info.align) this.err('alignment must not be larger than natural');
             if (ir.lane >= LANES[op]) this.err('invalid lane index');
             break;
-          case Imm.Lane:
+          case X_LANE:
             if (ir.lane >= LANES[op]) this.err('invalid lane index');
             break;
-          case Imm.Shuffle:
+          case X_SHUFFLE:
             for (let k = 0; k < 16; k++) if (ir.v128[k] >= 32) this.err('invalid lane index');
             break;
-          case Imm.Memory: case Imm.MemCopy: case Imm.MemFill:
+          case X_MEMORY:
             this.memory(0);
             break;
-          case Imm.MemInit:
+          case X_MEMINIT:
             this.memory(0);
             this.dataSeg(ir.idx);
             break;
-          case Imm.Data:
+          case X_DATA:
             this.dataSeg(ir.idx);
             break;
         }
-        this.popVals(pp);
+        this.popVals(PLAIN_PARAMS[op]!);
         this.pushVals(PLAIN_RESULTS[op]!);
         continue;
       }
-      switch (op) {
-        case Op.unreachable:
+      switch (h) {
+        case H_UNREACHABLE:
           this.setUnreachable();
           break;
-        case Op.block: case Op.loop: case Op.if: {
+        case H_BLOCK: case H_LOOP: case H_IF: {
           const bt = this.blockTypes(ir.blockKind, ir.blockValue);
-          if (op === Op.if) this.popVal(ValType.I32);
+          if (h === H_IF) this.popVal(T_I32);
           let start: readonly number[] = EMPTY, end: readonly number[] = EMPTY;
           if (bt) { start = bt.params; end = bt.results; }
-          else if (ir.blockKind === BlockKind.Value) end = SINGLE[ir.blockValue];
+          else if (ir.blockKind === BK_VALUE) end = SINGLE[ir.blockValue];
           this.popVals(start);
-          this.pushCtl(op === Op.block ? F_BLOCK : op === Op.loop ? F_LOOP : F_IF, start, end);
+          this.pushCtl(h === H_BLOCK ? F_BLOCK : h === H_LOOP ? F_LOOP : F_IF, start, end);
           break;
         }
-        case Op.else: {
+        case H_ELSE: {
           const c = this.popCtl();
           this.pushCtl(F_ELSE, this.ctlStart[c], this.ctlEnd[c]);
           break;
         }
-        case Op.end: {
+        case H_END: {
           const c = this.popCtl();
           if (this.ctlKind[c] === F_IF && !this.sameTypes(this.ctlStart[c], this.ctlEnd[c])) this.err('type mismatch');
           if (this.nctl > 0) this.pushVals(this.ctlEnd[c]);
           break;
         }
-        case Op.br: {
+        case H_BR: {
           const c = this.label(ir.idx);
           this.popVals(this.labelTypes(c));
           this.setUnreachable();
           break;
         }
-        case Op.br_if: {
+        case H_BR_IF: {
           const c = this.label(ir.idx);
-          this.popVal(ValType.I32);
+          this.popVal(T_I32);
           const lt = this.labelTypes(c);
           this.popVals(lt);
           this.pushVals(lt);
           break;
         }
-        case Op.br_table: {
-          this.popVal(ValType.I32);
+        case H_BR_TABLE: {
+          this.popVal(T_I32);
           const dc = this.label(ir.brDefault);
           const arity = this.labelTypes(dc).length;
           for (let k = 0; k < ir.brCount; k++) {
@@ -436,61 +485,59 @@ class Validator {
             const lt = this.labelTypes(c);
             if (lt.length !== arity) this.err('type mismatch');
             // pop and push back the actual operand types (keeps "unknown" where it was)
-            const base = this.nvals;
             let popped = 0;
             for (let j = lt.length - 1; j >= 0; j--) {
               const t = this.popVal(lt[j]);
               if (popped === this.scratch.length) { const b = new Uint8Array(popped * 2); b.set(this.scratch); this.scratch = b; }
               this.scratch[popped++] = t;
             }
-            void base;
             for (let j = popped - 1; j >= 0; j--) this.pushVal(this.scratch[j]);
           }
           this.popVals(this.labelTypes(dc));
           this.setUnreachable();
           break;
         }
-        case Op.return:
+        case H_RETURN:
           this.popVals(fnResults);
           this.setUnreachable();
           break;
-        case Op.call: {
+        case H_CALL: {
           const t = this.funcType(ir.idx);
           this.popVals(t.params);
           this.pushVals(t.results);
           break;
         }
-        case Op.call_indirect: {
+        case H_CALL_INDIRECT: {
           const et = this.table(ir.idx2);
           const t = this.typeAt(ir.idx);
-          if (et !== ValType.FuncRef) this.err('type mismatch');
-          this.popVal(ValType.I32);
+          if (et !== T_FUNCREF) this.err('type mismatch');
+          this.popVal(T_I32);
           this.popVals(t.params);
           this.pushVals(t.results);
           break;
         }
-        case Op.return_call: {
+        case H_RETURN_CALL: {
           const t = this.funcType(ir.idx);
           if (!this.sameTypes(t.results, fnResults)) this.err('type mismatch');
           this.popVals(t.params);
           this.setUnreachable();
           break;
         }
-        case Op.return_call_indirect: {
+        case H_RETURN_CALL_INDIRECT: {
           const et = this.table(ir.idx2);
           const t = this.typeAt(ir.idx);
-          if (et !== ValType.FuncRef) this.err('type mismatch');
+          if (et !== T_FUNCREF) this.err('type mismatch');
           if (!this.sameTypes(t.results, fnResults)) this.err('type mismatch');
-          this.popVal(ValType.I32);
+          this.popVal(T_I32);
           this.popVals(t.params);
           this.setUnreachable();
           break;
         }
-        case Op.drop:
+        case H_DROP:
           this.popAny();
           break;
-        case Op.select: {
-          this.popVal(ValType.I32);
+        case H_SELECT: {
+          this.popVal(T_I32);
           const t1 = this.popAny();
           const t2 = this.popAny();
           if (isRefType(t1) || isRefType(t2)) this.err('type mismatch');
@@ -498,109 +545,108 @@ class Validator {
           this.pushVal(t1 === UNKNOWN ? t2 : t1);
           break;
         }
-        case Op.select_t: {
+        case H_SELECT_T: {
           if (ir.selectTypes.length !== 1) this.err('invalid result arity');
           const t = ir.selectTypes[0];
-          this.popVal(ValType.I32);
+          this.popVal(T_I32);
           this.popVal(t);
           this.popVal(t);
           this.pushVal(t);
           break;
         }
-        case Op.local_get:
+        case H_LOCAL_GET:
           if (ir.idx >= nlocals) this.err(`unknown local ${ir.idx}`);
           this.pushVal(locals[ir.idx]);
           break;
-        case Op.local_set:
+        case H_LOCAL_SET:
           if (ir.idx >= nlocals) this.err(`unknown local ${ir.idx}`);
           this.popVal(locals[ir.idx]);
           break;
-        case Op.local_tee:
+        case H_LOCAL_TEE:
           if (ir.idx >= nlocals) this.err(`unknown local ${ir.idx}`);
           this.popVal(locals[ir.idx]);
           this.pushVal(locals[ir.idx]);
           break;
-        case Op.global_get:
+        case H_GLOBAL_GET:
           if (ir.idx >= m.allGlobals.length) this.err(`unknown global ${ir.idx}`);
           this.pushVal(m.allGlobals[ir.idx].type);
           break;
-        case Op.global_set: {
+        case H_GLOBAL_SET: {
           if (ir.idx >= m.allGlobals.length) this.err(`unknown global ${ir.idx}`);
           const g = m.allGlobals[ir.idx];
           if (!g.mutable) this.err('global is immutable');
           this.popVal(g.type);
           break;
         }
-        case Op.table_get: {
+        case H_TABLE_GET: {
           const et = this.table(ir.idx);
-          this.popVal(ValType.I32);
+          this.popVal(T_I32);
           this.pushVal(et);
           break;
         }
-        case Op.table_set: {
+        case H_TABLE_SET: {
           const et = this.table(ir.idx);
           this.popVal(et);
-          this.popVal(ValType.I32);
+          this.popVal(T_I32);
           break;
         }
-        case Op.table_size:
+        case H_TABLE_SIZE:
           this.table(ir.idx);
-          this.pushVal(ValType.I32);
+          this.pushVal(T_I32);
           break;
-        case Op.table_grow: {
+        case H_TABLE_GROW: {
           const et = this.table(ir.idx);
-          this.popVal(ValType.I32);
+          this.popVal(T_I32);
           this.popVal(et);
-          this.pushVal(ValType.I32);
+          this.pushVal(T_I32);
           break;
         }
-        case Op.table_fill: {
+        case H_TABLE_FILL: {
           const et = this.table(ir.idx);
-          this.popVal(ValType.I32);
+          this.popVal(T_I32);
           this.popVal(et);
-          this.popVal(ValType.I32);
+          this.popVal(T_I32);
           break;
         }
-        case Op.table_copy: {
+        case H_TABLE_COPY: {
           const dst = this.table(ir.idx);
           const src = this.table(ir.idx2);
           if (dst !== src) this.err('type mismatch');
-          this.popVal(ValType.I32);
-          this.popVal(ValType.I32);
-          this.popVal(ValType.I32);
+          this.popVal(T_I32);
+          this.popVal(T_I32);
+          this.popVal(T_I32);
           break;
         }
-        case Op.table_init: {
+        case H_TABLE_INIT: {
           const tt = this.table(ir.idx2);
           const et = this.elemSeg(ir.idx);
           if (et !== tt) this.err('type mismatch');
-          this.popVal(ValType.I32);
-          this.popVal(ValType.I32);
-          this.popVal(ValType.I32);
+          this.popVal(T_I32);
+          this.popVal(T_I32);
+          this.popVal(T_I32);
           break;
         }
-        case Op.elem_drop:
+        case H_ELEM_DROP:
           this.elemSeg(ir.idx);
           break;
-        case Op.ref_null:
+        case H_REF_NULL:
           this.pushVal(ir.refType);
           break;
-        case Op.ref_is_null: {
+        case H_REF_IS_NULL: {
           const t = this.popAny();
           if (t !== UNKNOWN && !isRefType(t)) this.err('type mismatch');
-          this.pushVal(ValType.I32);
+          this.pushVal(T_I32);
           break;
         }
-        case Op.ref_func:
+        case H_REF_FUNC:
           this.funcType(ir.idx);
           if (!this.declared[ir.idx]) this.err('undeclared function reference');
-          this.pushVal(ValType.FuncRef);
+          this.pushVal(T_FUNCREF);
           break;
         default:
           this.err(`unsupported instruction ${info.name}`);
       }
     }
-    void vals;
     if (ir.pos !== f.codeEnd) this.err('type mismatch'); // cannot happen after the decoder's checks
   }
 }
