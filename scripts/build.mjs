@@ -17,6 +17,9 @@ function tsFiles(dir) {
   return out;
 }
 
+// Generated sources first (the interpreter loops, from engine/interp/loop.template).
+await import('./genLoop.mjs');
+
 const entryPoints = roots.flatMap(tsFiles);
 await build({
   entryPoints,
