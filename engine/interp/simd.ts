@@ -216,13 +216,13 @@ function i8x16_swizzle(i32: Int32Array, d: number, a: number, b: number, imm: In
 
 // splat
 function i8x16_splat(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let x = 0;
-  x = i32[a >> 2] & 0xff; x |= x << 8; x |= x << 16;
+  let x = i32[a >> 2] & 0xff;
+  x |= x << 8; x |= x << 16;
   R32[0] = R32[1] = R32[2] = R32[3] = x;
 }
 function i16x8_splat(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let x = 0;
-  x = i32[a >> 2] & 0xffff; x |= x << 16;
+  let x = i32[a >> 2] & 0xffff;
+  x |= x << 16;
   R32[0] = R32[1] = R32[2] = R32[3] = x;
 }
 function i32x4_splat(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
@@ -250,8 +250,7 @@ function i32x4_extract_lane(i32: Int32Array, d: number, a: number, b: number, im
   i32[d] = A32[imm[p] & 3];
 }
 function i64x2_extract_lane(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let l = 0;
-  l = (imm[p] & 1) << 1;
+  let l = (imm[p] & 1) << 1;
   i32[d] = A32[l]; i32[d + 1] = A32[l + 1];
 }
 function i8x16_replace_lane(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
@@ -267,8 +266,7 @@ function i32x4_replace_lane(i32: Int32Array, d: number, a: number, b: number, im
   i32[d] = A32[0]; i32[d + 1] = A32[1]; i32[d + 2] = A32[2]; i32[d + 3] = A32[3];
 }
 function i64x2_replace_lane(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let l = 0;
-  l = (imm[p] & 1) << 1;
+  let l = (imm[p] & 1) << 1;
   A32[l] = i32[b >> 2]; A32[l + 1] = i32[(b >> 2) + 1];
   i32[d] = A32[0]; i32[d + 1] = A32[1]; i32[d + 2] = A32[2]; i32[d + 3] = A32[3];
 }
@@ -485,8 +483,8 @@ function f32x4_demote_f64x2_zero(i32: Int32Array, d: number, a: number, b: numbe
   RF32[0] = q(AF64[0]); RF32[1] = q(AF64[1]); R32[2] = 0; R32[3] = 0;
 }
 function f64x2_promote_low_f32x4(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let x = 0, y = 0;
-  x = AF32[0]; y = AF32[1]; RF64[0] = q(x); RF64[1] = q(y);
+  let x = AF32[0], y = 0;
+  y = AF32[1]; RF64[0] = q(x); RF64[1] = q(y);
 }
 
 // i8x16 arithmetic
@@ -503,14 +501,12 @@ function i8x16_popcnt(i32: Int32Array, d: number, a: number, b: number, imm: Int
   for (i = 0; i < 16; i++) RU8[i] = POPCNT8[AU8[i]];
 }
 function i8x16_all_true(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let i = 0, x = 0;
-  x = 1;
+  let i = 0, x = 1;
   for (i = 0; i < 16; i++) if (AU8[i] === 0) { x = 0; break; }
   i32[d] = x;
 }
 function i8x16_bitmask(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0, x = 0;
-  x = 0;
   for (i = 0; i < 16; i++) if (A8[i] < 0) x |= 1 << i;
   i32[d] = x;
 }
@@ -523,16 +519,16 @@ function i8x16_narrow_i16x8_u(i32: Int32Array, d: number, a: number, b: number, 
   for (i = 0; i < 8; i++) { RU8[i] = satU8(A16[i]); RU8[i + 8] = satU8(B16[i]); }
 }
 function i8x16_shl(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let i = 0, x = 0;
-  x = i32[b >> 2] & 7; for (i = 0; i < 16; i++) R8[i] = A8[i] << x;
+  let i = 0, x = i32[b >> 2] & 7;
+  for (i = 0; i < 16; i++) R8[i] = A8[i] << x;
 }
 function i8x16_shr_s(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let i = 0, x = 0;
-  x = i32[b >> 2] & 7; for (i = 0; i < 16; i++) R8[i] = A8[i] >> x;
+  let i = 0, x = i32[b >> 2] & 7;
+  for (i = 0; i < 16; i++) R8[i] = A8[i] >> x;
 }
 function i8x16_shr_u(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let i = 0, x = 0;
-  x = i32[b >> 2] & 7; for (i = 0; i < 16; i++) RU8[i] = AU8[i] >>> x;
+  let i = 0, x = i32[b >> 2] & 7;
+  for (i = 0; i < 16; i++) RU8[i] = AU8[i] >>> x;
 }
 function i8x16_add(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
@@ -601,14 +597,12 @@ function i16x8_q15mulr_sat_s(i32: Int32Array, d: number, a: number, b: number, i
   for (i = 0; i < 8; i++) R16[i] = satS16((A16[i] * B16[i] + 0x4000) >> 15);
 }
 function i16x8_all_true(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let i = 0, x = 0;
-  x = 1;
+  let i = 0, x = 1;
   for (i = 0; i < 8; i++) if (AU16[i] === 0) { x = 0; break; }
   i32[d] = x;
 }
 function i16x8_bitmask(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0, x = 0;
-  x = 0;
   for (i = 0; i < 8; i++) if (A16[i] < 0) x |= 1 << i;
   i32[d] = x;
 }
@@ -637,16 +631,16 @@ function i16x8_extend_high_i8x16_u(i32: Int32Array, d: number, a: number, b: num
   for (i = 0; i < 8; i++) R16[i] = AU8[i + 8];
 }
 function i16x8_shl(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let i = 0, x = 0;
-  x = i32[b >> 2] & 15; for (i = 0; i < 8; i++) R16[i] = A16[i] << x;
+  let i = 0, x = i32[b >> 2] & 15;
+  for (i = 0; i < 8; i++) R16[i] = A16[i] << x;
 }
 function i16x8_shr_s(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let i = 0, x = 0;
-  x = i32[b >> 2] & 15; for (i = 0; i < 8; i++) R16[i] = A16[i] >> x;
+  let i = 0, x = i32[b >> 2] & 15;
+  for (i = 0; i < 8; i++) R16[i] = A16[i] >> x;
 }
 function i16x8_shr_u(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let i = 0, x = 0;
-  x = i32[b >> 2] & 15; for (i = 0; i < 8; i++) RU16[i] = AU16[i] >>> x;
+  let i = 0, x = i32[b >> 2] & 15;
+  for (i = 0; i < 8; i++) RU16[i] = AU16[i] >>> x;
 }
 function i16x8_add(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
@@ -753,16 +747,16 @@ function i32x4_extend_high_i16x8_u(i32: Int32Array, d: number, a: number, b: num
   for (i = 0; i < 4; i++) R32[i] = AU16[i + 4];
 }
 function i32x4_shl(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let i = 0, x = 0;
-  x = i32[b >> 2] & 31; for (i = 0; i < 4; i++) R32[i] = A32[i] << x;
+  let i = 0, x = i32[b >> 2] & 31;
+  for (i = 0; i < 4; i++) R32[i] = A32[i] << x;
 }
 function i32x4_shr_s(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let i = 0, x = 0;
-  x = i32[b >> 2] & 31; for (i = 0; i < 4; i++) R32[i] = A32[i] >> x;
+  let i = 0, x = i32[b >> 2] & 31;
+  for (i = 0; i < 4; i++) R32[i] = A32[i] >> x;
 }
 function i32x4_shr_u(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let i = 0, x = 0;
-  x = i32[b >> 2] & 31; for (i = 0; i < 4; i++) R32[i] = A32[i] >>> x;
+  let i = 0, x = i32[b >> 2] & 31;
+  for (i = 0; i < 4; i++) R32[i] = A32[i] >>> x;
 }
 function i32x4_add(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
@@ -845,16 +839,16 @@ function i64x2_extend_high_i32x4_u(i32: Int32Array, d: number, a: number, b: num
   R32[0] = A32[2]; R32[1] = 0; R32[2] = A32[3]; R32[3] = 0;
 }
 function i64x2_shl(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let x = 0;
-  x = i32[b >> 2] & 63; shl64(A32[0], A32[1], x, R32, 0); shl64(A32[2], A32[3], x, R32, 2);
+  let x = i32[b >> 2] & 63;
+  shl64(A32[0], A32[1], x, R32, 0); shl64(A32[2], A32[3], x, R32, 2);
 }
 function i64x2_shr_s(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let x = 0;
-  x = i32[b >> 2] & 63; shrS64(A32[0], A32[1], x, R32, 0); shrS64(A32[2], A32[3], x, R32, 2);
+  let x = i32[b >> 2] & 63;
+  shrS64(A32[0], A32[1], x, R32, 0); shrS64(A32[2], A32[3], x, R32, 2);
 }
 function i64x2_shr_u(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let x = 0;
-  x = i32[b >> 2] & 63; shrU64(A32[0], A32[1], x, R32, 0); shrU64(A32[2], A32[3], x, R32, 2);
+  let x = i32[b >> 2] & 63;
+  shrU64(A32[0], A32[1], x, R32, 0); shrU64(A32[2], A32[3], x, R32, 2);
 }
 function i64x2_add(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0, x = 0;
@@ -1047,20 +1041,20 @@ function f32x4_convert_i32x4_u(i32: Int32Array, d: number, a: number, b: number,
   for (i = 0; i < 4; i++) RF32[i] = AU32[i];
 }
 function i32x4_trunc_sat_f64x2_s_zero(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let x = 0, y = 0;
-  x = truncSatS32(AF64[0]); y = truncSatS32(AF64[1]); R32[0] = x; R32[1] = y; R32[2] = 0; R32[3] = 0;
+  let x = truncSatS32(AF64[0]), y = 0;
+  y = truncSatS32(AF64[1]); R32[0] = x; R32[1] = y; R32[2] = 0; R32[3] = 0;
 }
 function i32x4_trunc_sat_f64x2_u_zero(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let x = 0, y = 0;
-  x = truncSatU32(AF64[0]); y = truncSatU32(AF64[1]); R32[0] = x; R32[1] = y; R32[2] = 0; R32[3] = 0;
+  let x = truncSatU32(AF64[0]), y = 0;
+  y = truncSatU32(AF64[1]); R32[0] = x; R32[1] = y; R32[2] = 0; R32[3] = 0;
 }
 function f64x2_convert_low_i32x4_s(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let x = 0, y = 0;
-  x = A32[0]; y = A32[1]; RF64[0] = x; RF64[1] = y;
+  let x = A32[0], y = 0;
+  y = A32[1]; RF64[0] = x; RF64[1] = y;
 }
 function f64x2_convert_low_i32x4_u(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  let x = 0, y = 0;
-  x = AU32[0]; y = AU32[1]; RF64[0] = x; RF64[1] = y;
+  let x = AU32[0], y = 0;
+  y = AU32[1]; RF64[0] = x; RF64[1] = y;
 }
 
 const FNS: SimdFn[] = [];
