@@ -24,10 +24,10 @@ export interface PrintedModule {
 
 const INDENT = '  ';
 
+const indents: string[] = [''];
 function indent(n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += INDENT;
-  return s;
+  while (indents.length <= n) indents.push(indents[indents.length - 1] + INDENT);
+  return indents[n];
 }
 
 /** A WAT string literal for raw bytes: printable ASCII as is, everything else as `\hh`. */

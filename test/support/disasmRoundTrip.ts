@@ -26,7 +26,12 @@ export const SUITE = process.env.WASM_SPEC_TESTSUITE ?? '/work/shared/wasm-spec-
 const WABT_FLAGS = ['--enable-tail-call'];
 
 export type Assemble = (text: string) => Uint8Array;
-export interface NamedAssembler { name: string; assemble: Assemble }
+export interface NamedAssembler {
+  name: string;
+  assemble: Assemble;
+  /** Assemble many texts at once (one result or error per text); faster for an external tool. */
+  assembleMany?: (texts: string[]) => (Uint8Array | Error)[];
+}
 
 function hasTool(tool: string): boolean {
   try {
@@ -58,6 +63,31 @@ export function wat2wasm(text: string): Uint8Array {
   }
 }
 
+/** Many modules through one wast2json run (one process instead of one per module); if any text is
+ *  refused, each is assembled on its own to tell which. */
+export function wat2wasmMany(texts: string[]): (Uint8Array | Error)[] {
+  if (texts.length === 0) return [];
+  const dir = mkdtempSync(join(tmpdir(), 'disasm-w2j-batch-'));
+  try {
+    const src = join(dir, 'all.wast');
+    writeFileSync(src, texts.join('\n'));
+    const json = join(dir, 'all.json');
+    try {
+      execFileSync('wast2json', [...WABT_FLAGS, src, '-o', json], { stdio: 'pipe' });
+    } catch {
+      return texts.map(t => {
+        try { return wat2wasm(t); } catch (e) { return e instanceof Error ? e : new Error(String(e)); }
+      });
+    }
+    const cmds = (JSON.parse(readFileSync(json, 'utf8')) as { commands: { type: string; filename?: string }[] }).commands
+      .filter(c => c.type === 'module');
+    if (cmds.length !== texts.length) throw new Error(`wast2json produced ${cmds.length} modules for ${texts.length} texts`);
+    return cmds.map(c => new Uint8Array(readFileSync(join(dir, c.filename!))));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The project's assembler if engine/wat/assembler.ts has landed, else null. */
 export function projectAssembler(): Assemble | null {
   try {
@@ -77,7 +107,7 @@ export function availableAssemblers(): NamedAssembler[] {
   const list: NamedAssembler[] = [];
   const own = projectAssembler();
   if (own) list.push({ name: 'assembleWat', assemble: own });
-  if (haveWat2wasm) list.push({ name: 'wat2wasm', assemble: wat2wasm });
+  if (haveWat2wasm) list.push({ name: 'wat2wasm', assemble: wat2wasm, assembleMany: haveWast2json ? wat2wasmMany : undefined });
   return list;
 }
 
@@ -181,13 +211,25 @@ export function compareModules(a: Module, b: Module): CompareResult {
 /** Print `m`, assemble the text, decode, compare. */
 export function roundTrip(m: Module, assemble: Assemble): CompareResult & { text: string } {
   const text = printModule(m);
+  let binary: Uint8Array | Error;
+  try {
+    binary = assemble(text);
+  } catch (e) {
+    binary = e instanceof Error ? e : new Error(String(e));
+  }
+  return { ...compareAssembled(m, binary), text };
+}
+
+/** Compare `m` with the module assembled from its printed text (or the assembler's error). */
+export function compareAssembled(m: Module, binary: Uint8Array | Error): CompareResult {
+  if (binary instanceof Error) return { diff: `assembling the printed text failed: ${binary.message}`, exactCode: false };
   let m2: Module;
   try {
-    m2 = decodeModule(assemble(text));
+    m2 = decodeModule(binary);
   } catch (e) {
-    return { diff: `assembling the printed text failed: ${e instanceof Error ? e.message : String(e)}`, exactCode: false, text };
+    return { diff: `decoding the assembled text failed: ${e instanceof Error ? e.message : String(e)}`, exactCode: false };
   }
-  return { ...compareModules(m, m2), text };
+  return compareModules(m, m2);
 }
 
 // ---- testsuite modules ---------------------------------------------------------------------------
@@ -200,28 +242,82 @@ export interface SuiteModule {
   fromBinary: boolean;
 }
 
+/** Split a .wast text into its top-level S-expressions (strings and comments respected). */
+function topLevelForms(src: string): { text: string; line: number }[] {
+  const forms: { text: string; line: number }[] = [];
+  let depth = 0, start = -1, line = 1, startLine = 1;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\n') { line++; continue; }
+    if (c === ';' && src[i + 1] === ';') { while (i + 1 < src.length && src[i + 1] !== '\n') i++; continue; }
+    if (c === '(' && src[i + 1] === ';') {
+      let d = 1;
+      i += 2;
+      while (i < src.length && d > 0) {
+        if (src[i] === '\n') line++;
+        if (src[i] === '(' && src[i + 1] === ';') { d++; i += 2; } else if (src[i] === ';' && src[i + 1] === ')') { d--; i += 2; } else i++;
+      }
+      i--;
+      continue;
+    }
+    if (c === '"') { i++; while (i < src.length && src[i] !== '"') { if (src[i] === '\\') i++; i++; } continue; }
+    if (c === '(') { if (depth === 0) { start = i; startLine = line; } depth++; }
+    else if (c === ')') { depth--; if (depth === 0 && start >= 0) { forms.push({ text: src.slice(start, i + 1), line: startLine }); start = -1; } }
+  }
+  return forms;
+}
+
+interface Cmd { type: string; line: number; filename?: string }
+
+function wast2json(path: string, dir: string, stem: string, flags: string[]): Cmd[] | null {
+  const json = join(dir, `${stem}.json`);
+  try {
+    execFileSync('wast2json', [...WABT_FLAGS, ...flags, path, '-o', json], { stdio: 'pipe' });
+  } catch {
+    return null;
+  }
+  return (JSON.parse(readFileSync(json, 'utf8')) as { commands: Cmd[] }).commands;
+}
+
 /** Every `(module ...)` command of a testsuite file, as binaries (wast2json), or null when
- *  wast2json is missing or refuses the file. */
-export function suiteModules(wastPath: string): SuiteModule[] | null {
+ *  wast2json is missing. A file wast2json refuses as a whole is converted form by form (forms it
+ *  still refuses are left out). Cached per file. */
+const converted = new Map<string, SuiteModule[] | null>();
+export function suiteModules(wastPath: string, debugNames = false): SuiteModule[] | null {
+  const key = `${debugNames}:${wastPath}`;
+  if (!converted.has(key)) converted.set(key, convertSuiteFile(wastPath, debugNames));
+  return converted.get(key)!;
+}
+
+function convertSuiteFile(wastPath: string, debugNames: boolean): SuiteModule[] | null {
+  const flags = debugNames ? ['--debug-names'] : [];
   if (!haveWast2json || !existsSync(wastPath)) return null;
   const dir = mkdtempSync(join(tmpdir(), 'disasm-w2j-'));
   try {
-    const json = join(dir, 'out.json');
-    try {
-      execFileSync('wast2json', [...WABT_FLAGS, wastPath, '-o', json], { stdio: 'pipe' });
-    } catch {
-      return null;
-    }
-    const src = readFileSync(wastPath, 'utf8').split('\n');
-    const cmds = (JSON.parse(readFileSync(json, 'utf8')) as { commands: { type: string; line: number; filename?: string }[] }).commands;
+    const text = readFileSync(wastPath, 'utf8');
+    const src = text.split('\n');
     const out: SuiteModule[] = [];
-    for (const c of cmds) {
-      if (c.type !== 'module' || !c.filename) continue;
-      const head = src.slice(c.line - 1, c.line + 1).join(' ');
-      out.push({
-        where: `${basename(wastPath)}:${c.line}`,
-        bytes: new Uint8Array(readFileSync(join(dir, c.filename))),
-        fromBinary: /\(module\s+(\$\S+\s+)?binary\b/.test(head),
+    const collect = (cmds: Cmd[], lineBase: number): void => {
+      for (const c of cmds) {
+        if (c.type !== 'module' || !c.filename) continue;
+        const line = c.line + lineBase;
+        const head = src.slice(line - 1, line + 1).join(' ');
+        out.push({
+          where: `${basename(wastPath)}:${line}`,
+          bytes: new Uint8Array(readFileSync(join(dir, c.filename))),
+          fromBinary: /\(module\s+(\$\S+\s+)?binary\b/.test(head),
+        });
+      }
+    };
+    const whole = wast2json(wastPath, dir, 'all', flags);
+    if (whole) collect(whole, 0);
+    else {
+      topLevelForms(text).forEach((f, i) => {
+        if (!/^\(\s*module\b/.test(f.text)) return;
+        const p = join(dir, `f${i}.wast`);
+        writeFileSync(p, f.text);
+        const cmds = wast2json(p, dir, `f${i}`, flags);
+        if (cmds) collect(cmds, f.line - 1);
       });
     }
     return out;
@@ -232,19 +328,29 @@ export function suiteModules(wastPath: string): SuiteModule[] | null {
 
 export interface SuiteCounts { modules: number; ok: number; exact: number; failures: string[] }
 
-export function roundTripFile(wastPath: string, assemble: Assemble): SuiteCounts | null {
-  const mods = suiteModules(wastPath);
+/** Round-trip every module of a testsuite file; `debugNames` converts with wabt's `--debug-names`
+ *  so the modules carry a name section (the printer then prints `$names`). */
+export function roundTripFile(wastPath: string, assembler: NamedAssembler, debugNames = false): SuiteCounts | null {
+  const mods = suiteModules(wastPath, debugNames);
   if (!mods) return null;
   const counts: SuiteCounts = { modules: 0, ok: 0, exact: 0, failures: [] };
+  const decoded: { sm: SuiteModule; m: Module; text: string }[] = [];
   for (const sm of mods) {
-    let m: Module;
     try {
-      m = decodeModule(sm.bytes);
+      const m = decodeModule(sm.bytes);
+      decoded.push({ sm, m, text: printModule(m) });
     } catch {
       continue; // not a valid binary for this decoder (not the printer's business)
     }
+  }
+  const texts = decoded.map(d => d.text);
+  const binaries = assembler.assembleMany ? assembler.assembleMany(texts) : texts.map(t => {
+    try { return assembler.assemble(t); } catch (e) { return e instanceof Error ? e : new Error(String(e)); }
+  });
+  for (let i = 0; i < decoded.length; i++) {
+    const { sm, m } = decoded[i];
     counts.modules++;
-    const res = roundTrip(m, assemble);
+    const res = compareAssembled(m, binaries[i]);
     // text modules come out of wast2json canonically encoded, so their bodies must match byte for byte
     if (res.diff === null && (res.exactCode || sm.fromBinary)) counts.ok++;
     else counts.failures.push(`${sm.where}: ${res.diff ?? 'code not byte-identical'}`);
@@ -263,18 +369,18 @@ function main(): void {
   const files = readdirSync(SUITE).filter(f => f.endsWith('.wast')).sort()
     .concat(existsSync(join(SUITE, 'proposals/tail-call')) ? readdirSync(join(SUITE, 'proposals/tail-call')).map(f => 'proposals/tail-call/' + f) : [])
     .filter(f => !filters.length || filters.some(s => f.includes(s)));
-  for (const a of assemblers) {
+  for (const a of assemblers) for (const debugNames of [false, true]) {
     let mods = 0, ok = 0, exact = 0, refused = 0;
     const fails: string[] = [];
     for (const f of files) {
-      const c = roundTripFile(join(SUITE, f), a.assemble);
+      const c = roundTripFile(join(SUITE, f), a, debugNames);
       if (!c) { refused++; continue; }
       mods += c.modules; ok += c.ok; exact += c.exact;
       fails.push(...c.failures);
       if (c.failures.length) console.log(`${a.name} ${f}: ${c.ok}/${c.modules}`);
     }
     for (const f of fails.slice(0, 60)) console.log('FAIL', f.slice(0, 600));
-    console.log(`${a.name}: ${ok}/${mods} modules round-trip (${exact} with byte-identical code), ${fails.length} failures, ${refused} files refused by wast2json`);
+    console.log(`${a.name}${debugNames ? ' (with names)' : ''}: ${ok}/${mods} modules round-trip (${exact} with byte-identical code), ${fails.length} failures, ${refused} files refused by wast2json`);
   }
 }
 
