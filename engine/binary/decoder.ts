@@ -158,7 +158,10 @@ class Decoder {
         for (let i = 0; i < n; i++) {
           const p = r.pos;
           const form = r.u8();
-          if (form !== 0x60) r.fail('integer representation too long', p);
+          // the form is an s7 LEB128 in the reference decoder: a continuation bit (e.g. a padded
+          // -0x20) is "integer representation too long"
+          if (form & 0x80) r.fail('integer representation too long', p);
+          if (form !== 0x60) r.fail('malformed functype', p);
           const params = this.valTypes();
           const results = this.valTypes();
           this.types.push({ params, results });
