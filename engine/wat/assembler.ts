@@ -14,6 +14,13 @@ import { LineIndex, Tok, Tokens, isValidUtf8, stringBytes, tokenize } from './le
 import { OutOfRange, parseF32, parseF64, parseIntN, parseU32 } from './numbers';
 import { ByteWriter } from './writer';
 
+// Token kinds as module-local constants (cross-module const enum access is a getter call in CJS).
+// Immediate kinds and opcode ids as module-local values (avoids CJS export getters in hot loops).
+const I_BlockType = Imm.BlockType as Imm, I_BrTable = Imm.BrTable as Imm, I_CallIndirect = Imm.CallIndirect as Imm, I_Data = Imm.Data as Imm, I_Elem = Imm.Elem as Imm, I_F32 = Imm.F32 as Imm, I_F64 = Imm.F64 as Imm, I_Func = Imm.Func as Imm, I_Global = Imm.Global as Imm, I_I32 = Imm.I32 as Imm, I_I64 = Imm.I64 as Imm, I_Label = Imm.Label as Imm, I_Lane = Imm.Lane as Imm, I_Local = Imm.Local as Imm, I_MemArg = Imm.MemArg as Imm, I_MemArgLane = Imm.MemArgLane as Imm, I_MemCopy = Imm.MemCopy as Imm, I_MemFill = Imm.MemFill as Imm, I_MemInit = Imm.MemInit as Imm, I_Memory = Imm.Memory as Imm, I_None = Imm.None as Imm, I_RefType = Imm.RefType as Imm, I_Shuffle = Imm.Shuffle as Imm, I_Table = Imm.Table as Imm, I_TableCopy = Imm.TableCopy as Imm, I_TableInit = Imm.TableInit as Imm, I_V128 = Imm.V128 as Imm;
+const OPID = Op;
+const OPTAB = OPS;
+const T_LPAREN = 1 as Tok, T_RPAREN = 2 as Tok, T_ATOM = 3 as Tok, T_ID = 4 as Tok, T_STRING = 5 as Tok, T_EOF = 6 as Tok;
+
 export interface WatInstrLocation {
   byteOffset: number;
   textOffset: number;
@@ -178,7 +185,8 @@ class Assembler {
   private w = new ByteWriter();
   private labels: (string | null)[] = [];
   private localNames = new Map<string, number>();
-  private instrs: { byteOffset: number; textOffset: number; endOffset: number }[] = [];
+  /** Instruction locations of the body being encoded: (byteOffset, textOffset, endOffset) triples. */
+  private instrs: number[] = [];
   private readonly typeUseQueue: TypeUseAst[] = [];
 
   constructor(readonly text: string, readonly t: Tokens, readonly lines: LineIndex, readonly names: boolean) {}
@@ -187,11 +195,11 @@ class Assembler {
   private kind(i = this.pos): Tok { return this.t.kind[i] as Tok; }
   private str(i = this.pos): string { return this.text.slice(this.t.start[i], this.t.end[i]); }
   private isAtom(kw: string, i = this.pos): boolean {
-    return this.t.kind[i] === Tok.Atom && this.t.end[i] - this.t.start[i] === kw.length && this.text.startsWith(kw, this.t.start[i]);
+    return this.t.kind[i] === T_ATOM && this.t.end[i] - this.t.start[i] === kw.length && this.text.startsWith(kw, this.t.start[i]);
   }
   /** `( kw` at the cursor. */
   private peekForm(kw: string): boolean {
-    return this.t.kind[this.pos] === Tok.LParen && this.isAtom(kw, this.pos + 1);
+    return this.t.kind[this.pos] === T_LPAREN && this.isAtom(kw, this.pos + 1);
   }
   private err(msg: string, i = this.pos): ParseError {
     const s = this.t.start[Math.min(i, this.t.count - 1)];
@@ -201,8 +209,8 @@ class Assembler {
   /** The error for an unexpected token at `i`: unknown atoms are "unknown operator". */
   private unexpected(i = this.pos): ParseError {
     const k = this.kind(i);
-    if (k === Tok.Eof) return this.err('unexpected end', i);
-    if (k === Tok.Atom) {
+    if (k === T_EOF) return this.err('unexpected end', i);
+    if (k === T_ATOM) {
       const s = this.str(i);
       if (!KEYWORDS.has(s) && !opByName(s) && !isNumberLike(s)) return this.err(`unknown operator ${s}`, i);
     }
@@ -212,18 +220,18 @@ class Assembler {
     if (this.kind() !== k) throw this.unexpected();
     return this.pos++;
   }
-  private lparen(): void { this.expect(Tok.LParen); }
-  private rparen(): void { this.expect(Tok.RParen); }
+  private lparen(): void { this.expect(T_LPAREN); }
+  private rparen(): void { this.expect(T_RPAREN); }
   private keyword(kw: string): void {
     if (!this.isAtom(kw)) throw this.unexpected();
     this.pos++;
   }
   private optId(): string | null {
-    if (this.kind() === Tok.Id) return this.str(this.pos++).slice(1);
+    if (this.kind() === T_ID) return this.str(this.pos++).slice(1);
     return null;
   }
   private string(): Uint8Array {
-    const i = this.expect(Tok.String);
+    const i = this.expect(T_STRING);
     return stringBytes(this.text, this.t.start[i], this.t.end[i], this.lines);
   }
   private nameString(): Uint8Array {
@@ -233,7 +241,7 @@ class Assembler {
     return b;
   }
   private u32(what = 'i32 constant'): number {
-    if (this.kind() !== Tok.Atom) throw this.unexpected();
+    if (this.kind() !== T_ATOM) throw this.unexpected();
     const s = this.str();
     let v: number | null;
     try { v = parseU32(s); } catch (e) { if (e instanceof OutOfRange) throw this.err(`${what} out of range`); throw e; }
@@ -242,15 +250,15 @@ class Assembler {
     return v;
   }
   private isNat(i = this.pos): boolean {
-    return this.kind(i) === Tok.Atom && /^(?:[0-9]|0x[0-9a-fA-F])[0-9a-fA-F_x]*$/.test(this.str(i)) && /^[0-9]/.test(this.str(i));
+    return this.kind(i) === T_ATOM && /^(?:[0-9]|0x[0-9a-fA-F])[0-9a-fA-F_x]*$/.test(this.str(i)) && /^[0-9]/.test(this.str(i));
   }
   private ref(): Ref {
     const i = this.pos;
-    if (this.kind() === Tok.Id) { this.pos++; return { name: this.str(i).slice(1), num: -1, tok: i }; }
+    if (this.kind() === T_ID) { this.pos++; return { name: this.str(i).slice(1), num: -1, tok: i }; }
     return { name: null, num: this.u32(), tok: i };
   }
   private optRef(): Ref | null {
-    if (this.kind() === Tok.Id || this.isNat()) return this.ref();
+    if (this.kind() === T_ID || this.isNat()) return this.ref();
     return null;
   }
   /** Skip a balanced sequence up to (not including) the `)` closing the current form. */
@@ -258,9 +266,9 @@ class Assembler {
     let depth = 0;
     for (;;) {
       const k = this.kind();
-      if (k === Tok.Eof) throw this.err('unexpected end');
-      if (k === Tok.LParen) depth++;
-      else if (k === Tok.RParen) { if (depth === 0) return; depth--; }
+      if (k === T_EOF) throw this.err('unexpected end');
+      if (k === T_LPAREN) depth++;
+      else if (k === T_RPAREN) { if (depth === 0) return; depth--; }
       this.pos++;
     }
   }
@@ -270,14 +278,14 @@ class Assembler {
     this.pos++;
   }
   private valType(): ValType {
-    if (this.kind() === Tok.Atom) {
+    if (this.kind() === T_ATOM) {
       const v = VALTYPES[this.str()];
       if (v !== undefined) { this.pos++; return v; }
     }
     throw this.unexpected();
   }
   private isValType(): boolean {
-    return this.kind() === Tok.Atom && VALTYPES[this.str()] !== undefined;
+    return this.kind() === T_ATOM && VALTYPES[this.str()] !== undefined;
   }
   private refType(): ValType {
     if (this.isAtom('funcref')) { this.pos++; return ValType.FuncRef; }
@@ -324,6 +332,7 @@ class Assembler {
         this.w = new ByteWriter();
         this.instrs = [];
         this.labels = [];
+        this.scratchDepth = 0;
         this.localNames = new Map();
         this.pos = f.body;
         this.instrList();
@@ -340,22 +349,22 @@ class Assembler {
       this.pos += 2;
       const n = this.optId();
       this.moduleName = n;
-      if (this.kind() === Tok.Atom && (this.isAtom('binary') || this.isAtom('quote'))) throw this.unexpected();
+      if (this.kind() === T_ATOM && (this.isAtom('binary') || this.isAtom('quote'))) throw this.unexpected();
       this.fields();
       this.rparen();
     } else {
       this.fields();
     }
-    if (this.kind() !== Tok.Eof) throw this.unexpected();
+    if (this.kind() !== T_EOF) throw this.unexpected();
   }
 
   private fields(): void {
     const order: Step[] = [];
     this.steps = order;
-    while (this.kind() === Tok.LParen) {
+    while (this.kind() === T_LPAREN) {
       const start = this.pos;
       this.pos++;
-      if (this.kind() !== Tok.Atom) throw this.unexpected();
+      if (this.kind() !== T_ATOM) throw this.unexpected();
       const kw = this.str();
       this.pos++;
       switch (kw) {
@@ -386,12 +395,12 @@ class Assembler {
       this.pos += 2;
       const id = this.optId();
       if (id !== null) { params.push(this.valType()); names.push(id); }
-      else while (this.kind() !== Tok.RParen) { params.push(this.valType()); names.push(null); }
+      else while (this.kind() !== T_RPAREN) { params.push(this.valType()); names.push(null); }
       this.rparen();
     }
     while (this.peekForm('result')) {
       this.pos += 2;
-      while (this.kind() !== Tok.RParen) results.push(this.valType());
+      while (this.kind() !== T_RPAREN) results.push(this.valType());
       this.rparen();
     }
     return { params, results, names };
@@ -483,7 +492,7 @@ class Assembler {
         const tok = this.pos;
         const id = this.optId();
         if (id !== null) { f.localTypes.push(this.valType()); f.localNames.push(id); f.localToks.push(tok); }
-        else while (this.kind() !== Tok.RParen) { f.localToks.push(this.pos); f.localTypes.push(this.valType()); f.localNames.push(null); }
+        else while (this.kind() !== T_RPAREN) { f.localToks.push(this.pos); f.localTypes.push(this.valType()); f.localNames.push(null); }
         this.rparen();
       }
       f.body = this.pos;
@@ -524,12 +533,12 @@ class Assembler {
         funcs: null, exprs: [],
       };
       let n: number;
-      if (this.kind() === Tok.LParen) {
-        while (this.kind() === Tok.LParen) seg.exprs.push(this.elemExpr());
+      if (this.kind() === T_LPAREN) {
+        while (this.kind() === T_LPAREN) seg.exprs.push(this.elemExpr());
         n = seg.exprs.length;
       } else {
         seg.funcs = [];
-        while (this.kind() !== Tok.RParen) seg.funcs.push(this.ref());
+        while (this.kind() !== T_RPAREN) seg.funcs.push(this.ref());
         n = seg.funcs.length;
       }
       this.rparen();
@@ -558,7 +567,7 @@ class Assembler {
     if (this.peekForm('data')) {
       this.pos += 2;
       const parts: Uint8Array[] = [];
-      while (this.kind() === Tok.String) parts.push(this.string());
+      while (this.kind() === T_STRING) parts.push(this.string());
       this.rparen();
       const bytes = concat(parts);
       const pages = Math.ceil(bytes.length / 65536);
@@ -602,7 +611,7 @@ class Assembler {
     const field = this.nameString();
     this.noteImport(tok);
     this.lparen();
-    if (this.kind() !== Tok.Atom) throw this.unexpected();
+    if (this.kind() !== T_ATOM) throw this.unexpected();
     const kw = this.str();
     this.pos++;
     const nameTok = this.pos;
@@ -650,7 +659,7 @@ class Assembler {
     const name = this.nameString();
     this.lparen();
     const kinds: Record<string, number> = { func: 0, table: 1, memory: 2, global: 3 };
-    const k = this.kind() === Tok.Atom ? kinds[this.str()] : undefined;
+    const k = this.kind() === T_ATOM ? kinds[this.str()] : undefined;
     if (k === undefined) throw this.unexpected();
     this.pos++;
     const ref = this.ref();
@@ -691,7 +700,7 @@ class Assembler {
     this.define(this.elems, name, nameTok);
     const seg: ElemField = { name, mode: 'passive', table: null, offset: null, elemType: ValType.FuncRef, funcs: null, exprs: [] };
     if (this.isAtom('declare')) { this.pos++; seg.mode = 'declare'; }
-    else if (this.kind() === Tok.LParen) {
+    else if (this.kind() === T_LPAREN) {
       seg.mode = 'active';
       if (this.peekForm('table')) {
         this.pos += 2;
@@ -700,9 +709,9 @@ class Assembler {
       }
       seg.offset = this.offsetExpr();
       // legacy abbreviation: function indices right after the offset (only without a table use)
-      if (!seg.table && (this.kind() === Tok.Id || this.isNat() || this.kind() === Tok.RParen)) {
+      if (!seg.table && (this.kind() === T_ID || this.isNat() || this.kind() === T_RPAREN)) {
         seg.funcs = [];
-        while (this.kind() !== Tok.RParen) seg.funcs.push(this.ref());
+        while (this.kind() !== T_RPAREN) seg.funcs.push(this.ref());
         this.fieldEndCheck();
         this.elemFields.push(seg);
         return;
@@ -711,16 +720,16 @@ class Assembler {
     if (this.isAtom('func')) {
       this.pos++;
       seg.funcs = [];
-      while (this.kind() !== Tok.RParen) seg.funcs.push(this.ref());
+      while (this.kind() !== T_RPAREN) seg.funcs.push(this.ref());
     } else {
       seg.elemType = this.refType();
-      while (this.kind() === Tok.LParen) seg.exprs.push(this.elemExpr());
+      while (this.kind() === T_LPAREN) seg.exprs.push(this.elemExpr());
     }
     this.fieldEndCheck();
     this.elemFields.push(seg);
   }
   private fieldEndCheck(): void {
-    if (this.kind() !== Tok.RParen) throw this.unexpected();
+    if (this.kind() !== T_RPAREN) throw this.unexpected();
   }
 
   private dataField(): void {
@@ -728,7 +737,7 @@ class Assembler {
     const name = this.optId();
     this.define(this.datas, name, nameTok);
     const seg: DataField = { name, mode: 'passive', mem: null, offset: null, bytes: new Uint8Array(0) };
-    if (this.kind() === Tok.LParen) {
+    if (this.kind() === T_LPAREN) {
       seg.mode = 'active';
       if (this.peekForm('memory')) {
         this.pos += 2;
@@ -738,7 +747,7 @@ class Assembler {
       seg.offset = this.offsetExpr();
     }
     const parts: Uint8Array[] = [];
-    while (this.kind() === Tok.String) parts.push(this.string());
+    while (this.kind() === T_STRING) parts.push(this.string());
     seg.bytes = concat(parts);
     this.fieldEndCheck();
     this.dataFields.push(seg);
@@ -775,7 +784,7 @@ class Assembler {
     const nFuncImports = this.imports.filter((i) => i.kind === 0).length;
     const code = new ByteWriter();
     const bodyStarts: number[] = [];
-    const mapEntries: { byteOffset: number; textOffset: number; endOffset: number }[] = [];
+    const mapEntries: number[] = []; // (byteOffset, textOffset, endOffset) triples
     const funcLocs: WatFuncLocation[] = [];
     // funcs: fields in text order (steps)
     let defined = 0;
@@ -819,34 +828,38 @@ class Assembler {
         i = j;
       }
       this.labels = [];
+      this.scratchDepth = 0;
       this.pos = f.body;
       this.instrList();
-      if (this.kind() !== Tok.RParen) throw this.unexpected();
+      if (this.kind() !== T_RPAREN) throw this.unexpected();
       this.mark(this.pos, this.pos + 1);
-      this.w.u8(OPS[Op.end].code);
+      this.w.u8(OPTAB[OPID.end].code);
       code.u32(this.w.len);
       const base = code.len;
       bodyStarts.push(base);
       code.bytes(this.w.buf.subarray(0, this.w.len));
-      for (const e of this.instrs) mapEntries.push({ byteOffset: base + e.byteOffset, textOffset: e.textOffset, endOffset: e.endOffset });
+      const ins = this.instrs;
+      for (let k = 0; k < ins.length; k += 3) mapEntries.push(base + ins[k], ins[k + 1], ins[k + 2]);
     }
     // constant expressions (globals, elem, data) are encoded into their own writers
-    const constMap: { sec: number; byteOffset: number; textOffset: number; endOffset: number }[] = [];
+    const constMap: number[] = []; // (section, byteOffset, textOffset, endOffset)
     const constExpr = (r: ExprRange, out: ByteWriter, sec: number): void => {
       this.w = new ByteWriter();
       this.instrs = [];
       this.labels = [];
+      this.scratchDepth = 0;
       this.localNames = new Map();
       this.pos = r.start;
       if (r.single) this.instr();
       else {
         this.instrList();
-        if (this.kind() !== Tok.RParen) throw this.unexpected();
+        if (this.kind() !== T_RPAREN) throw this.unexpected();
       }
-      this.w.u8(OPS[Op.end].code);
+      this.w.u8(OPTAB[OPID.end].code);
       const base = out.len;
       out.bytes(this.w.buf.subarray(0, this.w.len));
-      for (const e of this.instrs) constMap.push({ sec, byteOffset: base + e.byteOffset, textOffset: e.textOffset, endOffset: e.endOffset });
+      const ins = this.instrs;
+      for (let k = 0; k < ins.length; k += 3) constMap.push(sec, base + ins[k], ins[k + 1], ins[k + 2]);
     };
 
     const out = new ByteWriter();
@@ -884,7 +897,7 @@ class Assembler {
           const mem = d.mem ? this.resolve(this.mems, d.mem) : 0;
           if (mem !== 0) { dataSec.u8(2); dataSec.u32(mem); } else dataSec.u8(0);
           if (d.offset) constExpr(d.offset, dataSec, 11);
-          else { dataSec.u8(OPS[Op.i32_const].code); dataSec.s32(0); dataSec.u8(OPS[Op.end].code); }
+          else { dataSec.u8(OPTAB[OPID.i32_const].code); dataSec.s32(0); dataSec.u8(OPTAB[OPID.end].code); }
         }
         dataSec.name(d.bytes);
       }
@@ -965,7 +978,7 @@ class Assembler {
     const constLocs = (sec: number): void => {
       const base = sectionStart.get(sec);
       if (base === undefined) return;
-      for (const e of constMap) if (e.sec === sec) pushLoc(base + e.byteOffset, e.textOffset, e.endOffset);
+      for (let k = 0; k < constMap.length; k += 4) if (constMap[k] === sec) pushLoc(base + constMap[k + 1], constMap[k + 2], constMap[k + 3]);
     };
     constLocs(6);
     constLocs(9);
@@ -976,7 +989,7 @@ class Assembler {
       s.bytes(code.buf.subarray(0, code.len));
       section(10, s);
       const base = sectionStart.get(10)! + shift;
-      for (const e of mapEntries) pushLoc(base + e.byteOffset, e.textOffset, e.endOffset);
+      for (let k = 0; k < mapEntries.length; k += 3) pushLoc(base + mapEntries[k], mapEntries[k + 1], mapEntries[k + 2]);
     }
     if (this.dataFields.length) section(11, dataSec);
     constLocs(11);
@@ -1003,13 +1016,13 @@ class Assembler {
    *  with function indices, as wabt does), else null. */
   private refFuncOnly(r: ExprRange): Ref | null {
     const i = r.start;
-    const isRef = (k: number): boolean => this.kind(k) === Tok.Id || this.isNat(k);
+    const isRef = (k: number): boolean => this.kind(k) === T_ID || this.isNat(k);
     const at = (k: number): Ref => { this.pos = k; return this.ref(); };
     // `(ref.func x)` as a single folded expression, or `(item (ref.func x))`
-    if (this.kind(i) === Tok.LParen && this.isAtom('ref.func', i + 1) && isRef(i + 2) && this.kind(i + 3) === Tok.RParen
-      && (r.single || this.kind(i + 4) === Tok.RParen)) return at(i + 2);
+    if (this.kind(i) === T_LPAREN && this.isAtom('ref.func', i + 1) && isRef(i + 2) && this.kind(i + 3) === T_RPAREN
+      && (r.single || this.kind(i + 4) === T_RPAREN)) return at(i + 2);
     // `(item ref.func x)`
-    if (!r.single && this.isAtom('ref.func', i) && isRef(i + 1) && this.kind(i + 2) === Tok.RParen) return at(i + 1);
+    if (!r.single && this.isAtom('ref.func', i) && isRef(i + 1) && this.kind(i + 2) === T_RPAREN) return at(i + 1);
     return null;
   }
 
@@ -1028,7 +1041,7 @@ class Assembler {
     if (e.mode === 'active') {
       if (explicit) s.u32(table);
       if (e.offset) constExpr(e.offset, s, 9);
-      else { s.u8(OPS[Op.i32_const].code); s.s32(0); s.u8(OPS[Op.end].code); }
+      else { s.u8(OPTAB[OPID.i32_const].code); s.s32(0); s.u8(OPTAB[OPID.end].code); }
     }
     if (flags !== 0 && flags !== 4) {
       if (useExprs) s.u8(e.elemType); else s.u8(0x00);
@@ -1095,7 +1108,7 @@ class Assembler {
 
   // ---- instructions --------------------------------------------------------------------------------
   private mark(textStart: number, textEndTok: number): void {
-    this.instrs.push({ byteOffset: this.w.len, textOffset: this.t.start[textStart], endOffset: this.t.end[textEndTok - 1] });
+    this.instrs.push(this.w.len, this.t.start[textStart], this.t.end[textEndTok - 1]);
   }
 
   private emitOp(info: OpInfo): void {
@@ -1107,17 +1120,17 @@ class Assembler {
   private instrList(): void {
     for (;;) {
       const k = this.kind();
-      if (k === Tok.RParen || k === Tok.Eof) return;
-      if (k === Tok.Atom && (this.isAtom('end') || this.isAtom('else'))) return;
+      if (k === T_RPAREN || k === T_EOF) return;
+      if (k === T_ATOM && (this.isAtom('end') || this.isAtom('else'))) return;
       this.instr();
     }
   }
 
   private opAt(): OpInfo {
-    if (this.kind() !== Tok.Atom) throw this.unexpected();
+    if (this.kind() !== T_ATOM) throw this.unexpected();
     const s = this.str();
     const info = opByName(s);
-    if (!info || info.id === Op.select_t || info.id === Op.else || info.id === Op.end) {
+    if (!info || info.id === OPID.select_t || info.id === OPID.else || info.id === OPID.end) {
       if (KEYWORDS.has(s) || isNumberLike(s)) throw this.err('unexpected token');
       throw this.err(`unknown operator ${s}`);
     }
@@ -1125,25 +1138,25 @@ class Assembler {
   }
 
   private instr(): void {
-    if (this.kind() === Tok.LParen) { this.folded(); return; }
+    if (this.kind() === T_LPAREN) { this.folded(); return; }
     const startTok = this.pos;
     const info = this.opAt();
     this.pos++;
-    if (info.imm === Imm.BlockType) {
+    if (info.imm === I_BlockType) {
       const label = this.optId();
       const markAt = this.w.len;
       this.emitOp(info);
       this.blockType();
-      this.instrs.push({ byteOffset: markAt, textOffset: this.t.start[startTok], endOffset: this.t.end[this.pos - 1] });
+      this.instrs.push(markAt, this.t.start[startTok], this.t.end[this.pos - 1]);
       this.labels.push(label);
       this.instrList();
-      if (info.id === Op.if && this.isAtom('else')) {
+      if (info.id === OPID.if && this.isAtom('else')) {
         const et = this.pos++;
         this.endLabel(label);
         // like wabt, an empty else arm is not encoded
         if (!this.isAtom('end')) {
           this.mark(et, this.pos);
-          this.w.u8(OPS[Op.else].code);
+          this.w.u8(OPTAB[OPID.else].code);
           this.instrList();
         }
       }
@@ -1151,17 +1164,17 @@ class Assembler {
       const et = this.pos++;
       this.endLabel(label);
       this.mark(et, this.pos);
-      this.w.u8(OPS[Op.end].code);
+      this.w.u8(OPTAB[OPID.end].code);
       this.labels.pop();
       return;
     }
     const markAt = this.w.len;
     this.plain(info);
-    this.instrs.push({ byteOffset: markAt, textOffset: this.t.start[startTok], endOffset: this.t.end[this.pos - 1] });
+    this.instrs.push(markAt, this.t.start[startTok], this.t.end[this.pos - 1]);
   }
 
   private endLabel(label: string | null): void {
-    if (this.kind() === Tok.Id) {
+    if (this.kind() === T_ID) {
       const s = this.str().slice(1);
       if (s !== label) throw this.err('mismatching label');
       this.pos++;
@@ -1174,23 +1187,25 @@ class Assembler {
     const startTok = this.pos;
     const info = this.opAt();
     this.pos++;
-    if (info.imm === Imm.BlockType) {
+    if (info.imm === I_BlockType) {
       const label = this.optId();
       const markAt = this.w.len;
-      if (info.id === Op.if) {
+      if (info.id === OPID.if) {
         const btStart = this.pos;
         // parse the block type to find where conditions start, but emit after the condition
         const saved = this.w;
-        const tmp = new ByteWriter();
+        const tmp = this.scratchWriter();
         this.w = tmp;
         this.blockType();
         this.w = saved;
         const headEnd = this.pos;
-        while (this.kind() === Tok.LParen && !this.peekForm('then')) this.folded();
+        this.scratchDepth++;
+        while (this.kind() === T_LPAREN && !this.peekForm('then')) this.folded();
+        this.scratchDepth--;
         const ifAt = this.w.len;
         this.emitOp(info);
         this.w.bytes(tmp.buf.subarray(0, tmp.len));
-        this.instrs.push({ byteOffset: ifAt, textOffset: this.t.start[startTok], endOffset: this.t.end[Math.max(headEnd, btStart) - 1] });
+        this.instrs.push(ifAt, this.t.start[startTok], this.t.end[Math.max(headEnd, btStart) - 1]);
         this.labels.push(label);
         if (!this.peekForm('then')) throw this.unexpected();
         this.pos += 2;
@@ -1199,9 +1214,9 @@ class Assembler {
         if (this.peekForm('else')) {
           const et = this.pos + 1;
           this.pos += 2;
-          if (this.kind() !== Tok.RParen) {
+          if (this.kind() !== T_RPAREN) {
             this.mark(et, et + 1);
-            this.w.u8(OPS[Op.else].code);
+            this.w.u8(OPTAB[OPID.else].code);
             this.instrList();
           }
           this.rparen();
@@ -1209,13 +1224,13 @@ class Assembler {
       } else {
         this.emitOp(info);
         this.blockType();
-        this.instrs.push({ byteOffset: markAt, textOffset: this.t.start[startTok], endOffset: this.t.end[this.pos - 1] });
+        this.instrs.push(markAt, this.t.start[startTok], this.t.end[this.pos - 1]);
         this.labels.push(label);
         this.instrList();
       }
-      if (this.kind() !== Tok.RParen) throw this.unexpected();
+      if (this.kind() !== T_RPAREN) throw this.unexpected();
       this.mark(this.pos, this.pos + 1);
-      this.w.u8(OPS[Op.end].code);
+      this.w.u8(OPTAB[OPID.end].code);
       this.pos++;
       this.labels.pop();
       void open;
@@ -1223,18 +1238,28 @@ class Assembler {
     }
     // plain: parse immediates into a temp buffer, then operands, then emit
     const saved = this.w;
-    const savedInstrs = this.instrs.length;
-    const tmp = new ByteWriter();
+    const tmp = this.scratchWriter();
     this.w = tmp;
     this.plain(info);
     this.w = saved;
     const headEnd = this.pos;
-    void savedInstrs;
-    while (this.kind() === Tok.LParen) this.folded();
-    if (this.kind() !== Tok.RParen) throw this.unexpected();
+    this.scratchDepth++;
+    while (this.kind() === T_LPAREN) this.folded();
+    this.scratchDepth--;
+    if (this.kind() !== T_RPAREN) throw this.unexpected();
     this.pos++;
-    this.instrs.push({ byteOffset: this.w.len, textOffset: this.t.start[startTok], endOffset: this.t.end[headEnd - 1] });
+    this.instrs.push(this.w.len, this.t.start[startTok], this.t.end[headEnd - 1]);
     this.w.bytes(tmp.buf.subarray(0, tmp.len));
+  }
+
+  /** Reusable buffers for the immediates of folded instructions (one per nesting depth). */
+  private readonly scratch: ByteWriter[] = [];
+  private scratchDepth = 0;
+  private scratchWriter(): ByteWriter {
+    let w = this.scratch[this.scratchDepth];
+    if (!w) this.scratch[this.scratchDepth] = w = new ByteWriter(32);
+    w.len = 0;
+    return w;
   }
 
   private blockType(): void {
@@ -1273,15 +1298,15 @@ class Assembler {
   private plain(info: OpInfo): void {
     const w = this.w;
     switch (info.imm) {
-      case Imm.None: {
-        if (info.id === Op.select && this.peekForm('result')) {
+      case I_None: {
+        if (info.id === OPID.select && this.peekForm('result')) {
           const types: ValType[] = [];
           while (this.peekForm('result')) {
             this.pos += 2;
-            while (this.kind() !== Tok.RParen) types.push(this.valType());
+            while (this.kind() !== T_RPAREN) types.push(this.valType());
             this.rparen();
           }
-          this.emitOp(OPS[Op.select_t]);
+          this.emitOp(OPTAB[OPID.select_t]);
           w.u32(types.length);
           for (const ty of types) w.u8(ty);
           return;
@@ -1289,18 +1314,18 @@ class Assembler {
         this.emitOp(info);
         return;
       }
-      case Imm.Label: { const l = this.labelRef(); this.emitOp(info); w.u32(l); return; }
-      case Imm.BrTable: {
+      case I_Label: { const l = this.labelRef(); this.emitOp(info); w.u32(l); return; }
+      case I_BrTable: {
         const ls: number[] = [];
-        while (this.kind() === Tok.Id || this.isNat()) ls.push(this.labelRef());
+        while (this.kind() === T_ID || this.isNat()) ls.push(this.labelRef());
         if (ls.length === 0) throw this.unexpected();
         this.emitOp(info);
         w.u32(ls.length - 1);
         for (const l of ls) w.u32(l);
         return;
       }
-      case Imm.Func: { const f = this.resolve(this.funcs, this.ref()); this.emitOp(info); w.u32(f); return; }
-      case Imm.CallIndirect: {
+      case I_Func: { const f = this.resolve(this.funcs, this.ref()); this.emitOp(info); w.u32(f); return; }
+      case I_CallIndirect: {
         const tr = this.optRef();
         const table = tr ? this.resolve(this.tables, tr) : 0;
         const tu = this.typeUse();
@@ -1311,56 +1336,56 @@ class Assembler {
         w.u32(table);
         return;
       }
-      case Imm.Local: { const l = this.localRef(); this.emitOp(info); w.u32(l); return; }
-      case Imm.Global: { const g = this.resolve(this.globals, this.ref()); this.emitOp(info); w.u32(g); return; }
-      case Imm.Table: {
+      case I_Local: { const l = this.localRef(); this.emitOp(info); w.u32(l); return; }
+      case I_Global: { const g = this.resolve(this.globals, this.ref()); this.emitOp(info); w.u32(g); return; }
+      case I_Table: {
         const tr = this.optRef();
         const tb = tr ? this.resolve(this.tables, tr) : 0;
         this.emitOp(info);
         w.u32(tb);
         return;
       }
-      case Imm.Memory: { this.emitOp(info); w.u8(0); return; }
-      case Imm.MemArg:
-      case Imm.MemArgLane: {
+      case I_Memory: { this.emitOp(info); w.u8(0); return; }
+      case I_MemArg:
+      case I_MemArgLane: {
         let offset = 0;
         let align = info.align;
-        if (this.kind() === Tok.Atom && this.str().startsWith('offset=')) {
+        if (this.kind() === T_ATOM && this.str().startsWith('offset=')) {
           offset = this.memArgValue(7, 'i32 constant');
         }
-        if (this.kind() === Tok.Atom && this.str().startsWith('align=')) {
+        if (this.kind() === T_ATOM && this.str().startsWith('align=')) {
           const tok = this.pos;
           const a = this.memArgValue(6, 'alignment');
           if (a === 0 || (a & (a - 1)) !== 0) throw this.err('alignment must be a power of two', tok);
           align = 31 - Math.clz32(a);
         }
         let lane = -1;
-        if (info.imm === Imm.MemArgLane) lane = this.laneIdx();
+        if (info.imm === I_MemArgLane) lane = this.laneIdx();
         this.emitOp(info);
         w.u32(align);
         w.u32(offset);
         if (lane >= 0) w.u8(lane);
         return;
       }
-      case Imm.I32: {
+      case I_I32: {
         const v = this.intLit(32);
         this.emitOp(info);
         w.s32(Number(BigInt.asIntN(32, v)));
         return;
       }
-      case Imm.I64: {
+      case I_I64: {
         const v = this.intLit(64);
         this.emitOp(info);
         w.sbig(BigInt.asIntN(64, v));
         return;
       }
-      case Imm.F32: { const b = this.f32Lit(); this.emitOp(info); w.u32le(b); return; }
-      case Imm.F64: { const b = this.f64Lit(); this.emitOp(info); w.u64le(b); return; }
-      case Imm.V128: { const bytes = this.v128Lit(); this.emitOp(info); w.bytes(bytes); return; }
-      case Imm.Lane: { const l = this.laneIdx(); this.emitOp(info); w.u8(l); return; }
-      case Imm.Shuffle: {
+      case I_F32: { const b = this.f32Lit(); this.emitOp(info); w.u32le(b); return; }
+      case I_F64: { const b = this.f64Lit(); this.emitOp(info); w.u64le(b); return; }
+      case I_V128: { const bytes = this.v128Lit(); this.emitOp(info); w.bytes(bytes); return; }
+      case I_Lane: { const l = this.laneIdx(); this.emitOp(info); w.u8(l); return; }
+      case I_Shuffle: {
         const lanes: number[] = [];
-        while (this.kind() === Tok.Atom && lanes.length < 17) {
+        while (this.kind() === T_ATOM && lanes.length < 17) {
           const s = this.str();
           if (!isNumberLike(s)) break;
           if (!/^(?:[0-9]+|0x[0-9a-fA-F]+)$/.test(s.replace(/_/g, ''))) throw this.err('malformed lane index');
@@ -1371,7 +1396,7 @@ class Assembler {
         w.bytes(lanes);
         return;
       }
-      case Imm.RefType: {
+      case I_RefType: {
         let ht: number;
         if (this.isAtom('func')) ht = ValType.FuncRef;
         else if (this.isAtom('extern')) ht = ValType.ExternRef;
@@ -1381,21 +1406,21 @@ class Assembler {
         w.u8(ht);
         return;
       }
-      case Imm.MemInit: {
+      case I_MemInit: {
         const d = this.resolve(this.datas, this.ref());
         this.usesDataCount = true;
         this.emitOp(info); w.u32(d); w.u8(0);
         return;
       }
-      case Imm.Data: {
+      case I_Data: {
         const d = this.resolve(this.datas, this.ref());
         this.usesDataCount = true;
         this.emitOp(info); w.u32(d);
         return;
       }
-      case Imm.MemCopy: { this.emitOp(info); w.u8(0); w.u8(0); return; }
-      case Imm.MemFill: { this.emitOp(info); w.u8(0); return; }
-      case Imm.TableInit: {
+      case I_MemCopy: { this.emitOp(info); w.u8(0); w.u8(0); return; }
+      case I_MemFill: { this.emitOp(info); w.u8(0); return; }
+      case I_TableInit: {
         const a = this.ref();
         const b = this.optRef();
         let table = 0, elem: number;
@@ -1404,8 +1429,8 @@ class Assembler {
         this.emitOp(info); w.u32(elem); w.u32(table);
         return;
       }
-      case Imm.Elem: { const e = this.resolve(this.elems, this.ref()); this.emitOp(info); w.u32(e); return; }
-      case Imm.TableCopy: {
+      case I_Elem: { const e = this.resolve(this.elems, this.ref()); this.emitOp(info); w.u32(e); return; }
+      case I_TableCopy: {
         const a = this.optRef();
         let dst = 0, src = 0;
         if (a) {
@@ -1435,7 +1460,7 @@ class Assembler {
   }
 
   private laneIdx(): number {
-    if (this.kind() !== Tok.Atom) throw this.unexpected();
+    if (this.kind() !== T_ATOM) throw this.unexpected();
     let v: number | null;
     try { v = parseU32(this.str()); } catch { throw this.err('malformed lane index'); }
     if (v === null) throw this.unexpected();
@@ -1445,7 +1470,7 @@ class Assembler {
   }
 
   private intLit(bits: number): bigint {
-    if (this.kind() !== Tok.Atom) throw this.unexpected();
+    if (this.kind() !== T_ATOM) throw this.unexpected();
     let v: bigint | null;
     try { v = parseIntN(this.str(), bits); } catch (e) {
       if (e instanceof OutOfRange) throw this.err('constant out of range');
@@ -1456,7 +1481,7 @@ class Assembler {
     return v;
   }
   private f32Lit(): number {
-    if (this.kind() !== Tok.Atom) throw this.unexpected();
+    if (this.kind() !== T_ATOM) throw this.unexpected();
     let v: number | null;
     try { v = parseF32(this.str()); } catch (e) {
       if (e instanceof OutOfRange) throw this.err('constant out of range');
@@ -1467,7 +1492,7 @@ class Assembler {
     return v;
   }
   private f64Lit(): bigint {
-    if (this.kind() !== Tok.Atom) throw this.unexpected();
+    if (this.kind() !== T_ATOM) throw this.unexpected();
     let v: bigint | null;
     try { v = parseF64(this.str()); } catch (e) {
       if (e instanceof OutOfRange) throw this.err('constant out of range');
@@ -1479,7 +1504,7 @@ class Assembler {
   }
 
   private v128Lit(): Uint8Array {
-    if (this.kind() !== Tok.Atom) throw this.unexpected();
+    if (this.kind() !== T_ATOM) throw this.unexpected();
     const shape = this.str();
     const lanesBy: Record<string, number> = { i8x16: 16, i16x8: 8, i32x4: 4, i64x2: 2, f32x4: 4, f64x2: 2 };
     const n = lanesBy[shape];
@@ -1487,7 +1512,7 @@ class Assembler {
     this.pos++;
     const first = this.pos;
     let count = 0;
-    while (this.kind(first + count) === Tok.Atom) count++;
+    while (this.kind(first + count) === T_ATOM) count++;
     if (count !== n) throw this.err('wrong number of lane literals', count > n ? first + n : first + count);
     return encodeV128(shape, (k) => {
       switch (shape) {

@@ -9,6 +9,9 @@ import { assembleWat, encodeV128 } from './assembler';
 import { LineIndex, Tok, Tokens, stringBytes, tokenize } from './lexer';
 import { OutOfRange, parseF32, parseF64, parseIntN } from './numbers';
 
+// Token kinds as module-local constants (cross-module const enum access is a getter call in CJS).
+const T_LPAREN = 1 as Tok, T_RPAREN = 2 as Tok, T_ATOM = 3 as Tok, T_ID = 4 as Tok, T_STRING = 5 as Tok, T_EOF = 6 as Tok;
+
 export type WastModule =
   /** A `(module ...)` in the text format: `text` is its source (from `(module` to the closing paren),
    *  starting at 0-based `offset`, 1-based `line`/`column` of the .wast file. */
@@ -86,13 +89,13 @@ class WastParser {
   constructor(readonly text: string, readonly t: Tokens, readonly lines: LineIndex) {}
   kind(i = this.pos): Tok { return this.t.kind[i] as Tok; }
   str(i = this.pos): string { return this.text.slice(this.t.start[i], this.t.end[i]); }
-  isAtom(kw: string, i = this.pos): boolean { return this.kind(i) === Tok.Atom && this.str(i) === kw; }
-  peekForm(kw: string): boolean { return this.kind() === Tok.LParen && this.isAtom(kw, this.pos + 1); }
+  isAtom(kw: string, i = this.pos): boolean { return this.kind(i) === T_ATOM && this.str(i) === kw; }
+  peekForm(kw: string): boolean { return this.kind() === T_LPAREN && this.isAtom(kw, this.pos + 1); }
   err(msg: string, i = this.pos): ParseError {
     return this.lines.error(msg, this.t.start[i], this.t.end[i]);
   }
   expect(k: Tok): number {
-    if (this.kind() !== k) throw this.err(this.kind() === Tok.Eof ? 'unexpected end' : 'unexpected token');
+    if (this.kind() !== k) throw this.err(this.kind() === T_EOF ? 'unexpected end' : 'unexpected token');
     return this.pos++;
   }
   keyword(kw: string): void {
@@ -100,19 +103,19 @@ class WastParser {
     this.pos++;
   }
   bytes(): Uint8Array {
-    const i = this.expect(Tok.String);
+    const i = this.expect(T_STRING);
     return stringBytes(this.text, this.t.start[i], this.t.end[i], this.lines);
   }
   string(): string { return decoder.decode(this.bytes()); }
-  optId(): string | null { return this.kind() === Tok.Id ? this.str(this.pos++) : null; }
+  optId(): string | null { return this.kind() === T_ID ? this.str(this.pos++) : null; }
   line(i = this.pos): number { return this.lines.line(this.t.start[i]); }
   skipToClose(): void {
     let depth = 0;
     for (;;) {
       const k = this.kind();
-      if (k === Tok.Eof) throw this.err('unexpected end');
-      if (k === Tok.LParen) depth++;
-      else if (k === Tok.RParen) { if (depth === 0) return; depth--; }
+      if (k === T_EOF) throw this.err('unexpected end');
+      if (k === T_LPAREN) depth++;
+      else if (k === T_RPAREN) { if (depth === 0) return; depth--; }
       this.pos++;
     }
   }
@@ -120,18 +123,18 @@ class WastParser {
   commands(): WastCommand[] {
     const out: WastCommand[] = [];
     // a script that starts with a module field is one inline module (the fields of an implicit module)
-    if (this.kind() === Tok.LParen && this.kind(1) === Tok.Atom && MODULE_FIELDS.has(this.str(1))) {
+    if (this.kind() === T_LPAREN && this.kind(1) === T_ATOM && MODULE_FIELDS.has(this.str(1))) {
       return [{ type: 'module', line: this.line(), module: { kind: 'text', name: null, text: this.text, offset: 0, line: 1, column: 1 } }];
     }
-    while (this.kind() !== Tok.Eof) out.push(this.command());
+    while (this.kind() !== T_EOF) out.push(this.command());
     return out;
   }
 
   command(): WastCommand {
     const line = this.line();
     if (this.peekForm('module')) return { type: 'module', line, module: this.module() };
-    this.expect(Tok.LParen);
-    if (this.kind() !== Tok.Atom) throw this.err('unexpected token');
+    this.expect(T_LPAREN);
+    if (this.kind() !== T_ATOM) throw this.err('unexpected token');
     const kw = this.str();
     let cmd: WastCommand;
     switch (kw) {
@@ -148,7 +151,7 @@ class WastParser {
         this.pos++;
         const action = this.action();
         const expected: WastPattern[] = [];
-        while (this.kind() === Tok.LParen) expected.push(this.pattern());
+        while (this.kind() === T_LPAREN) expected.push(this.pattern());
         cmd = { type: 'assert_return', line, action, expected };
         break;
       }
@@ -178,22 +181,22 @@ class WastParser {
       default:
         throw this.err(`unknown command ${kw}`);
     }
-    this.expect(Tok.RParen);
+    this.expect(T_RPAREN);
     return cmd;
   }
 
   module(): WastModule {
     const open = this.pos;
     const line = this.line();
-    this.expect(Tok.LParen);
+    this.expect(T_LPAREN);
     this.keyword('module');
     const name = this.optId();
     if (this.isAtom('binary') || this.isAtom('quote')) {
       const quote = this.isAtom('quote');
       this.pos++;
       const parts: Uint8Array[] = [];
-      while (this.kind() === Tok.String) parts.push(this.bytes());
-      this.expect(Tok.RParen);
+      while (this.kind() === T_STRING) parts.push(this.bytes());
+      this.expect(T_RPAREN);
       if (quote) {
         const n = parts.reduce((s, p) => s + p.length + 1, 0);
         const source = new Uint8Array(Math.max(0, n - 1));
@@ -217,28 +220,28 @@ class WastParser {
   }
 
   action(): WastAction {
-    this.expect(Tok.LParen);
+    this.expect(T_LPAREN);
     if (this.isAtom('invoke')) {
       this.pos++;
       const module = this.optId();
       const field = this.string();
       const args: WasmValue[] = [];
-      while (this.kind() === Tok.LParen) args.push(this.constant());
-      this.expect(Tok.RParen);
+      while (this.kind() === T_LPAREN) args.push(this.constant());
+      this.expect(T_RPAREN);
       return { kind: 'invoke', module, field, args };
     }
     if (this.isAtom('get')) {
       this.pos++;
       const module = this.optId();
       const field = this.string();
-      this.expect(Tok.RParen);
+      this.expect(T_RPAREN);
       return { kind: 'get', module, field };
     }
     throw this.err('unexpected token');
   }
 
   num<T>(f: (s: string) => T | null): T {
-    if (this.kind() !== Tok.Atom) throw this.err('unexpected token');
+    if (this.kind() !== T_ATOM) throw this.err('unexpected token');
     let v: T | null;
     try { v = f(this.str()); } catch (e) {
       if (e instanceof OutOfRange) throw this.err('constant out of range');
@@ -258,8 +261,8 @@ class WastParser {
   /** A result pattern (or, with allowPatterns false, a constant). */
   pattern(allowPatterns = true): WastPattern {
     const open = this.pos;
-    this.expect(Tok.LParen);
-    if (this.kind() !== Tok.Atom) throw this.err('unexpected token');
+    this.expect(T_LPAREN);
+    if (this.kind() !== T_ATOM) throw this.err('unexpected token');
     const op = this.str();
     this.pos++;
     let p: WastPattern;
@@ -283,7 +286,7 @@ class WastParser {
         break;
       }
       case 'v128.const': {
-        if (this.kind() !== Tok.Atom) throw this.err('unexpected token');
+        if (this.kind() !== T_ATOM) throw this.err('unexpected token');
         const shape = this.str();
         const count = ({ i8x16: 16, i16x8: 8, i32x4: 4, i64x2: 2, f32x4: 4, f64x2: 2 } as Record<string, number>)[shape];
         if (count === undefined) throw this.err('unexpected token');
@@ -314,7 +317,7 @@ class WastParser {
       }
       case 'ref.extern': {
         let v: number | null = null;
-        if (this.kind() === Tok.Atom) v = Number(this.num((s) => parseIntN(s, 32)));
+        if (this.kind() === T_ATOM) v = Number(this.num((s) => parseIntN(s, 32)));
         else if (!allowPatterns) throw this.err('unexpected token');
         p = allowPatterns ? { kind: 'refExtern', value: v }
           : { kind: 'value', value: { type: ValType.ExternRef, ref: { kind: 'extern', value: v } } };
@@ -322,21 +325,21 @@ class WastParser {
       }
       case 'ref.func': {
         if (!allowPatterns) throw this.err('unexpected token', open + 1);
-        if (this.kind() === Tok.Atom || this.kind() === Tok.Id) this.pos++;
+        if (this.kind() === T_ATOM || this.kind() === T_ID) this.pos++;
         p = { kind: 'refFunc' };
         break;
       }
       case 'either': {
         if (!allowPatterns) throw this.err('unexpected token', open + 1);
         const options: WastPattern[] = [];
-        while (this.kind() === Tok.LParen) options.push(this.pattern());
+        while (this.kind() === T_LPAREN) options.push(this.pattern());
         p = { kind: 'either', options };
         break;
       }
       default:
         throw this.err('unexpected token', open + 1);
     }
-    this.expect(Tok.RParen);
+    this.expect(T_RPAREN);
     return p;
   }
 }

@@ -1,8 +1,11 @@
 // A growable byte buffer with the LEB128 and little-endian writers the binary encoder needs.
 
 export class ByteWriter {
-  buf = new Uint8Array(256);
+  buf: Uint8Array;
   len = 0;
+  constructor(capacity = 64) {
+    this.buf = new Uint8Array(capacity);
+  }
 
   private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
