@@ -13,6 +13,7 @@ import { parseF32, parseF64 } from '../../engine/wat/numbers';
 import {
   availableAssemblers, compareModules, haveWast2json, roundTrip, roundTripFile, SUITE, suiteModules,
 } from '../support/disasmRoundTrip';
+import { fuzzGenerator } from '../support/fuzzModules';
 import {
   body, code, custom, F32, F64, functype, I32, I64, oneFunc, S, s32, section, str, u32, vec, wasm, type Bytes,
 } from '../support/wasmBytes';
@@ -427,4 +428,127 @@ test('round trip catches a wrong printer', { skip: noSuite }, () => {
     assert.ok(applied > 0, `mutation "${what}" never applied`);
     assert.equal(caught, applied, `mutation "${what}" caught in ${caught}/${applied} modules`);
   }
+});
+
+// Module B: imports of every kind, segments in every mode and encoding, exports, start, long data.
+const EXTERNREF_T = 0x6f, FUNCREF_T = 0x70;
+const i32c = (v: number): Bytes => code('i32.const', s32(v), 'end');
+const moduleB = wasm(
+  section(S.type, vec([functype([], [])])),
+  section(S.import, vec([
+    [...str('t'), ...str('tab'), 0x01, FUNCREF_T, 0x00, ...u32(1)],
+    [...str('g'), ...str('x'), 0x03, I64, 0x00],
+    [...str('m'), ...str('mem'), 0x02, 0x01, ...u32(1), ...u32(3)],
+  ])),
+  section(S.func, vec([u32(0)])),
+  section(S.table, vec([[EXTERNREF_T, 0x01, ...u32(0), ...u32(5)]])),
+  section(S.global, vec([
+    [FUNCREF_T, 0x00, ...code('ref.func', u32(0), 'end')],
+    [F32, 0x01, ...code('f32.const', le32(0x3fc00000), 'end')],
+  ])),
+  section(S.export, vec([
+    [...str('t'), 0x01, ...u32(1)], [...str('g'), 0x03, ...u32(0)], [...str('f'), 0x00, ...u32(0)],
+    [...str('m'), 0x02, ...u32(0)], [...str('\u00e9\n"'), 0x03, ...u32(2)],
+  ])),
+  section(S.start, u32(0)),
+  section(S.elem, vec([
+    [...u32(1), 0x00, ...vec([u32(0)])],
+    [...u32(2), ...u32(0), ...i32c(1), 0x00, ...vec([u32(0)])],
+    [...u32(3), 0x00, ...vec([u32(0)])],
+    [...u32(4), ...i32c(0), ...vec([code('ref.func', u32(0), 'end'), code('ref.null', [FUNCREF_T], 'end')])],
+    [...u32(5), EXTERNREF_T, ...vec([code('ref.null', [EXTERNREF_T], 'end')])],
+    [...u32(6), ...u32(1), ...i32c(0), EXTERNREF_T, ...vec([code('ref.null', [EXTERNREF_T], 'end')])],
+    [...u32(7), FUNCREF_T, ...vec([code('ref.func', u32(0), 'end')])],
+  ])),
+  section(S.datacount, u32(3)),
+  section(S.code, vec([body([], code('nop', 'end'))])),
+  section(S.data, vec([
+    [...u32(0), ...i32c(0), ...str('abc')],
+    [...u32(1), ...u32(100), ...Array.from({ length: 100 }, (_, i) => i)],
+    [...u32(2), ...u32(0), ...i32c(5), ...u32(0)],
+  ])),
+  custom('name', [
+    ...sub(0, str('with space')),
+    ...sub(1, nameMap([[0, 'f']])),
+    ...sub(4, nameMap([[0, 't0']])),
+    ...sub(5, nameMap([[1, 'ext']])),
+    ...sub(6, nameMap([[0, 'mem']])),
+    ...sub(7, nameMap([[2, 'g2']])),
+    ...sub(8, nameMap([[1, 'e1']])),
+    ...sub(9, nameMap([[2, 'd2']])),
+  ]),
+);
+
+const hexRun = (from: number, to: number): string =>
+  Array.from({ length: to - from }, (_, i) => from + i).map(c => (c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c
+    ? String.fromCharCode(c) : '\\' + c.toString(16).padStart(2, '0'))).join('');
+
+const goldenB = `(module
+  (type $t0 (func))
+  (import "t" "tab" (table (;0;) 1 funcref))
+  (import "g" "x" (global (;0;) i64))
+  (import "m" "mem" (memory $mem 1 3))
+  (func $f (type $t0)
+    nop
+  )
+  (table $ext 0 5 externref)
+  (global (;1;) funcref (ref.func $f))
+  (global $g2 (mut f32) (f32.const 1.5))
+  (export "t" (table $ext))
+  (export "g" (global 0))
+  (export "f" (func $f))
+  (export "m" (memory $mem))
+  (export "\u00e9\\0a\\"" (global $g2))
+  (start $f)
+  (elem (;0;) func $f)
+  (elem $e1 (table 0) (i32.const 1) func $f)
+  (elem (;2;) declare func $f)
+  (elem (;3;) (i32.const 0) funcref (ref.func $f) (ref.null func))
+  (elem (;4;) externref (ref.null extern))
+  (elem (;5;) (table $ext) (i32.const 0) externref (ref.null extern))
+  (elem (;6;) declare funcref (ref.func $f))
+  (data (;0;) (i32.const 0) "abc")
+  (data (;1;)
+    "${hexRun(0, 64)}"
+    "${hexRun(64, 100)}"
+  )
+  (data $d2 (memory $mem) (i32.const 5) "")
+)
+`;
+
+test('printModule: golden text for imports, exports and segments in every mode', () => {
+  const m = decodeModule(moduleB);
+  assert.equal(printModule(m), goldenB);
+});
+
+test('golden module B assembles back to the same module', { skip: noAssembler }, () => {
+  const m = decodeModule(moduleB);
+  for (const a of assemblers) {
+    const r = roundTrip(m, a.assemble);
+    assert.equal(r.diff, null, `${a.name}: ${r.diff}`);
+  }
+});
+
+test('round trip of binaryen translate-to-fuzz modules', { skip: noAssembler }, (t) => {
+  const gen = fuzzGenerator();
+  const count = Number(process.env.DISASM_FUZZ_SEEDS ?? (gen.kind === 'native' ? 30 : 5));
+  const failures: string[] = [];
+  let modules = 0;
+  try {
+    for (let seed = 1; seed <= count; seed++) {
+      let bytes: Uint8Array;
+      try { bytes = gen.generate(seed); } catch { continue; }
+      const m = decodeModule(bytes);
+      modules++;
+      for (const a of assemblers) {
+        const r = roundTrip(m, a.assemble);
+        if (r.diff !== null || !r.exactCode) failures.push(`${a.name} seed ${seed}: ${(r.diff ?? 'code not byte-identical').slice(0, 300)}`);
+      }
+    }
+  } finally {
+    gen.dispose();
+  }
+  if (modules === 0) { t.skip('wasm-opt unavailable'); return; }
+  console.log(`disasm fuzz round trip: ${modules} modules x ${assemblers.map(a => a.name).join(', ')}, ${failures.length} failures`);
+  assert.deepEqual(failures.slice(0, 10), []);
 });
