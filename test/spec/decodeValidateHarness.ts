@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { decodeModule } from '../../engine/binary/decoder';
 import { DecodeError, ValidationError } from '../../engine/core/errors';
 import { validateModule } from '../../engine/validate/validator';
@@ -98,8 +98,11 @@ function check(dir: string, cmd: Command, counts: Counts, fails: string[], where
   else counts.valid++;
 }
 
-function main(): void {
-  const filter = process.argv[2];
+export interface HarnessResult { total: Counts; failures: string[]; perFile: string[] }
+
+/** Run the harness over the testsuite files whose path contains `filter` (all when undefined). */
+export function runHarness(filter?: string): HarnessResult {
+  const perFile: string[] = [];
   const tmp = mkdtempSync(join(tmpdir(), 'dv-harness-'));
   const total: Counts = { valid: 0, malformed: 0, invalid: 0, failures: 0, refused: 0, skipped: 0, artifacts: 0, rewritten: 0 };
   const allFails: string[] = [];
@@ -138,15 +141,26 @@ function main(): void {
       }
       for (const k of Object.keys(total) as (keyof Counts)[]) total[k] += counts[k];
       allFails.push(...fails);
-      console.log(`${rel.padEnd(44)} valid ${counts.valid}  malformed ${counts.malformed}  invalid ${counts.invalid}  failures ${counts.failures}${counts.refused ? `  refused ${counts.refused}` : ''}${counts.rewritten ? `  (${counts.rewritten} forms with explicit table index)` : ''}`);
+      perFile.push(`${rel.padEnd(44)} valid ${counts.valid}  malformed ${counts.malformed}  invalid ${counts.invalid}  failures ${counts.failures}${counts.refused ? `  refused ${counts.refused}` : ''}${counts.rewritten ? `  (${counts.rewritten} forms with explicit table index)` : ''}`);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  for (const f of allFails.slice(0, 200)) console.log(`FAIL ${f}`);
+  return { total, failures: allFails, perFile };
+}
+
+/** Whether the harness can run here (wast2json installed, testsuite present). */
+export function harnessAvailable(): boolean {
+  if (!existsSync(SUITE)) return false;
+  try { execFileSync('wast2json', ['--version'], { stdio: 'pipe' }); return true; } catch { return false; }
+}
+
+function main(): void {
+  const { total, failures, perFile } = runHarness(process.argv[2]);
+  for (const line of perFile) console.log(line);
+  for (const f of failures.slice(0, 200)) console.log(`FAIL ${f}`);
   console.log(`TOTAL valid ok ${total.valid}, malformed ok ${total.malformed}, invalid ok ${total.invalid}, failures ${total.failures}, refused by wast2json ${total.refused} (after adding table indices to ${total.rewritten}), wabt artifacts ${total.artifacts}, text-format skipped ${total.skipped}`);
   process.exitCode = total.failures > 0 ? 1 : 0;
 }
 
-void basename;
-main();
+if (require.main === module) main();
