@@ -53,9 +53,11 @@ class Decoder {
   dataCount: number | null = null;
   customs: CustomSection[] = [];
   names: NameSection = emptyNames();
-  sawFuncSection = false;
-  sawCodeSection = false;
-  sawDataSection = false;
+  /** Payload offsets of the function, code, data and data count sections (-1 when absent). */
+  funcSectionAt = -1;
+  codeSectionAt = -1;
+  dataSectionAt = -1;
+  dataCountAt = -1;
   /** Offset of the first memory.init / data.drop seen without a data count section, or -1. */
   usesDataIndex = -1;
   /** Nesting stack scratch for body decoding. */
@@ -103,14 +105,14 @@ class Decoder {
       r.end = b.length;
     }
     if (this.funcTypeIdx.length !== this.funcs.length) {
-      r.fail('function and code section have inconsistent lengths', b.length);
+      r.fail('function and code section have inconsistent lengths', this.codeSectionAt >= 0 ? this.codeSectionAt : this.funcSectionAt);
     }
     // memory.init / data.drop need the data count section. A module without any data segment is
     // left to the validator ("unknown data segment"), which is what the testsuite expects of such
     // modules written in the text format (their binaries, as wabt writes them, have no data count).
     if (this.usesDataIndex >= 0 && this.datas.length > 0) r.fail('data count section required', this.usesDataIndex);
     if (this.dataCount !== null && this.dataCount !== this.datas.length) {
-      r.fail('data count and data section have inconsistent lengths', b.length);
+      r.fail('data count and data section have inconsistent lengths', this.dataSectionAt >= 0 ? this.dataSectionAt : this.dataCountAt);
     }
     return this.build();
   }
@@ -189,7 +191,7 @@ class Decoder {
         return;
       }
       case SEC_FUNC: {
-        this.sawFuncSection = true;
+        this.funcSectionAt = start;
         const n = this.count();
         for (let i = 0; i < n; i++) this.funcTypeIdx.push(r.u32());
         return;
@@ -233,19 +235,20 @@ class Decoder {
         return;
       }
       case SEC_CODE: {
-        this.sawCodeSection = true;
+        this.codeSectionAt = start;
         const n = this.count();
         for (let i = 0; i < n; i++) this.funcs.push(this.code(i < this.funcTypeIdx.length ? this.funcTypeIdx[i] : 0, end));
         return;
       }
       case SEC_DATA: {
-        this.sawDataSection = true;
+        this.dataSectionAt = start;
         const n = this.count();
         if (this.dataCount !== null && n !== this.dataCount) r.fail('data count and data section have inconsistent lengths', start);
         for (let i = 0; i < n; i++) this.datas.push(this.dataSegment());
         return;
       }
       case SEC_DATACOUNT:
+        this.dataCountAt = start;
         this.dataCount = r.u32();
         return;
     }

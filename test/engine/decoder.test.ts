@@ -213,7 +213,8 @@ test('section size mismatch and counts', () => {
   malformed(wasm([S.type, 3, 1, 0x60, 0, 0]), 'section size mismatch');
   malformed(wasm([S.type, 10, 1]), 'length out of bounds');
   malformed(wasm(section(S.type, vec([functype([], [])])), section(S.func, vec([u32(0)]))), 'function and code section have inconsistent lengths');
-  malformed(wasm(section(S.type, vec([functype([], [])])), section(S.code, vec([body([], code('end'))]))), 'function and code section have inconsistent lengths');
+  malformed(wasm(section(S.type, vec([functype([], [])])), section(S.code, vec([body([], code('end'))]))), 'function and code section have inconsistent lengths', 8 + 6 + 2);
+  malformed(wasm(section(S.datacount, u32(1))), 'data count and data section have inconsistent lengths', 10);
 });
 
 test('malformed field encodings', () => {
