@@ -2,4 +2,4 @@
 export { disassembleFunction, InstrFormatter, type DisasmLine } from './disassembler';
 export { printModule, printModuleWithMap, bytesString, nameString, type PrintedModule, type OffsetLine } from './printer';
 export { formatF32, formatF64, formatI64 } from './floats';
-export { isValidIdName, moduleNames, ModuleNames } from './names';
+export { isValidIdName, sanitizeName, moduleNames, ModuleNames } from './names';

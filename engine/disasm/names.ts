@@ -1,7 +1,9 @@
 // Symbolic names for the disassembler and module printer, taken from the module's name section.
-// A name is used as `$name` only when it is a valid WAT identifier and unique in its index space
-// (the first holder keeps it); otherwise the numeric index is printed, so the text always
-// assembles back to the same indices.
+// A name that is a valid WAT identifier is printed as `$name`; one with characters identifiers
+// cannot hold (spaces, parentheses, non-ASCII: demangled C++ names, say) is printed with each such
+// character replaced by `_`. Every id is unique in its index space (valid names first, then in
+// index order); a name that would clash is dropped and the numeric index printed instead, so the
+// text always assembles back to the same indices.
 
 import type { Module } from '../core/module';
 
@@ -19,18 +21,35 @@ export function isValidIdName(name: string): boolean {
   return true;
 }
 
+/** A name with every character that cannot appear in an identifier replaced by `_` ('' for ''). */
+export function sanitizeName(name: string): string {
+  let s = '';
+  for (const ch of name) {
+    const c = ch.charCodeAt(0);
+    s += c < 128 && IDCHAR[c] ? ch : '_';
+  }
+  return s;
+}
+
 /** An index space's printable ids: `ids[i]` is `$name` or undefined (print the index). */
 function idTable(names: Map<number, string> | undefined, count: number): (string | undefined)[] {
   const ids: (string | undefined)[] = [];
   if (!names || names.size === 0) return ids;
   const taken = new Set<string>();
-  const sorted = [...names.keys()].sort((a, b) => a - b);
+  const sorted = [...names.keys()].filter(i => i < count).sort((a, b) => a - b);
   for (const i of sorted) {
-    if (i >= count) continue;
     const n = names.get(i)!;
     if (!isValidIdName(n) || taken.has(n)) continue;
     taken.add(n);
     ids[i] = '$' + n;
+  }
+  for (const i of sorted) {
+    const n = names.get(i)!;
+    if (isValidIdName(n)) continue;
+    const s = sanitizeName(n);
+    if (s === '' || taken.has(s)) continue;
+    taken.add(s);
+    ids[i] = '$' + s;
   }
   return ids;
 }
@@ -56,7 +75,7 @@ export class ModuleNames {
     this.type = idTable(n.typeNames, m.types.length);
     this.elem = idTable(n.elemNames, m.elems.length);
     this.data = idTable(n.dataNames, m.datas.length);
-    this.module = n.moduleName !== null && isValidIdName(n.moduleName) ? '$' + n.moduleName : undefined;
+    this.module = n.moduleName ? '$' + sanitizeName(n.moduleName) : undefined;
   }
 
   /** Ids of a function's locals (parameters first). */
@@ -76,7 +95,7 @@ export class ModuleNames {
     if (!ids) {
       ids = [];
       const map = this.m.names.labelNames.get(funcIndex);
-      if (map) for (const [i, n] of map) if (isValidIdName(n)) ids[i] = '$' + n;
+      if (map) for (const [i, n] of map) if (n !== '') ids[i] = '$' + sanitizeName(n);
       this.labels.set(funcIndex, ids);
     }
     return ids;

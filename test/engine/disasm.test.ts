@@ -78,6 +78,7 @@ const moduleA = wasm(
     ...sub(1, nameMap([[0, 'imp'], [1, 'fib'], [2, 'fib']])),
     ...sub(2, indirectNameMap([[1, [[0, 'n'], [1, 'acc'], [2, 'bad name'], [3, 'acc']]]])),
     ...sub(3, indirectNameMap([[1, [[0, 'outer'], [1, 'outer']]]])),
+    ...sub(4, nameMap([[0, 'x y'], [1, 'x_y']])),
     ...sub(7, nameMap([[0, 'g']])),
   ]),
   custom('producers', [0]),
@@ -85,10 +86,10 @@ const moduleA = wasm(
 
 const goldenA = `(module $A
   (type (;0;) (func (param i32) (result i32)))
-  (type (;1;) (func))
-  (import "env" "f" (func $imp (type 1)))
+  (type $x_y (func))
+  (import "env" "f" (func $imp (type $x_y)))
   (func $fib (type 0) (param $n i32) (result i32)
-    (local $acc i32) (local i64 i64)
+    (local $acc i32) (local $bad_name i64) (local i64)
     block $outer
       loop $outer
         local.get $n
@@ -97,7 +98,7 @@ const goldenA = `(module $A
           i32.const -7
           br 0 (;@3;)
         end
-        local.get 2
+        local.get $bad_name
         drop
         drop
         br $outer
@@ -116,7 +117,7 @@ const goldenA = `(module $A
     drop
     local.get $acc
   )
-  (func (;2;) (type 1)
+  (func (;2;) (type $x_y)
     nop
   )
   (table (;0;) 2 funcref)
@@ -483,7 +484,7 @@ const hexRun = (from: number, to: number): string =>
   Array.from({ length: to - from }, (_, i) => from + i).map(c => (c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c
     ? String.fromCharCode(c) : '\\' + c.toString(16).padStart(2, '0'))).join('');
 
-const goldenB = `(module
+const goldenB = `(module $with_space
   (type $t0 (func))
   (import "t" "tab" (table (;0;) 1 funcref))
   (import "g" "x" (global (;0;) i64))
@@ -551,4 +552,23 @@ test('round trip of binaryen translate-to-fuzz modules', { skip: noAssembler }, 
   if (modules === 0) { t.skip('wasm-opt unavailable'); return; }
   console.log(`disasm fuzz round trip: ${modules} modules x ${assemblers.map(a => a.name).join(', ')}, ${failures.length} failures`);
   assert.deepEqual(failures.slice(0, 10), []);
+});
+
+test('block types given as type indices round-trip (short types are the assembler\'s choice)', { skip: noAssembler }, () => {
+  const types = section(S.type, vec([functype([], [I32]), functype([], []), functype([I32, I64], [I64, I32])]));
+  // [i32 i64] -> [i64 i32] needs the type index encoding; the text must keep it
+  const multi = decodeModule(wasm(types, section(S.func, vec([u32(1)])), section(S.code, vec([body([], code(
+    'i32.const', s32(1), 'i64.const', s32(2), 'block', s32(2), 'drop', 'drop', 'i64.const', s32(3), 'i32.const', s32(4), 'end',
+    'drop', 'drop', 'end'))]))));
+  assert.equal(disassembleFunction(multi, 0)[2].text, 'block (;@1;) (type 2)');
+  // [] -> [i32] written as a type index: both assemblers encode `(type 0)` in the short form
+  const short = decodeModule(wasm(types, section(S.func, vec([u32(1)])), section(S.code, vec([body([], code(
+    'block', s32(0), 'i32.const', s32(1), 'end', 'drop', 'end'))]))));
+  for (const a of assemblers) {
+    const r1 = roundTrip(multi, a.assemble);
+    assert.equal(r1.diff, null, `${a.name}: ${r1.diff}`);
+    assert.ok(r1.exactCode, `${a.name}: type index kept`);
+    const r2 = roundTrip(short, a.assemble);
+    assert.equal(r2.diff, null, `${a.name}: ${r2.diff}`);
+  }
 });
