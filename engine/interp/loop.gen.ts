@@ -438,9 +438,9 @@ export function runFast(m: Machine, budget: number): number {
       case 148: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] >= F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
       case 149: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] & 0x7fffffff; pc += 3; continue; }
       case 150: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] ^ -0x80000000; pc += 3; continue; }
-      case 151: F64[(fp2 + code[pc + 1]) >> 1] = Math.ceil(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
-      case 152: F64[(fp2 + code[pc + 1]) >> 1] = Math.floor(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
-      case 153: F64[(fp2 + code[pc + 1]) >> 1] = Math.trunc(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
+      case 151: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.ceil(x); pc += 3; continue; }
+      case 152: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.floor(x); pc += 3; continue; }
+      case 153: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.trunc(x); pc += 3; continue; }
       case 154: F64[(fp2 + code[pc + 1]) >> 1] = nearest(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
       case 155: F64[(fp2 + code[pc + 1]) >> 1] = Math.sqrt(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
       case 156: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] + F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; continue;
@@ -907,9 +907,9 @@ export function runExact(m: Machine, skipBreak: number): number {
       case 148: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] >= F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
       case 149: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] & 0x7fffffff; pc += 3; status = 5; break main; }
       case 150: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] ^ -0x80000000; pc += 3; status = 5; break main; }
-      case 151: F64[(fp2 + code[pc + 1]) >> 1] = Math.ceil(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
-      case 152: F64[(fp2 + code[pc + 1]) >> 1] = Math.floor(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
-      case 153: F64[(fp2 + code[pc + 1]) >> 1] = Math.trunc(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
+      case 151: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.ceil(x); pc += 3; status = 5; break main; }
+      case 152: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.floor(x); pc += 3; status = 5; break main; }
+      case 153: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.trunc(x); pc += 3; status = 5; break main; }
       case 154: F64[(fp2 + code[pc + 1]) >> 1] = nearest(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
       case 155: F64[(fp2 + code[pc + 1]) >> 1] = Math.sqrt(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
       case 156: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] + F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; status = 5; break main;

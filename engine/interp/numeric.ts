@@ -3,7 +3,8 @@
 // with the spec's exact range checks, and round-half-to-even.
 //
 // NaN policy: arithmetic results are whatever the JS engine computes (always quiet NaNs, deterministic
-// for a given binary on a given engine); moves, loads, stores, abs/neg/copysign and reinterpretations
+// for a given binary on a given engine; where V8 passes a signaling NaN through unchanged, as
+// Math.floor/ceil/trunc do on f64, the result is replaced by the canonical NaN); moves, loads, stores, abs/neg/copysign and reinterpretations
 // copy bits and never change a NaN payload.
 
 import { TrapCode } from '../core/errors';
@@ -160,6 +161,7 @@ export function i64ToF32(lo: number, hi: number): number {
 
 /** Round to nearest, ties to even (f32.nearest / f64.nearest); keeps the sign of zero. */
 export function nearest(x: number): number {
+  if (x !== x) return NaN; // a signaling NaN input must come out quiet
   let r = Math.round(x); // ties toward +inf; keeps -0 for (-0.5, -0]
   if (r - x === 0.5 && r % 2 !== 0) r -= 1;
   return r === 0 && x < 0 ? -0 : r;
