@@ -26,8 +26,8 @@ const SINGLE: Record<number, readonly number[]> = {};
 for (const t of [T_I32, T_I64, T_F32, T_F64, T_V128, T_FUNCREF, T_EXTERNREF]) SINGLE[t] = [t];
 
 // Plain instruction signatures from the opcode table, as type codes.
-const PLAIN_PARAMS: (Uint8Array | null)[] = [];
-const PLAIN_RESULTS: (Uint8Array | null)[] = [];
+const PLAIN_PARAMS: (readonly number[] | null)[] = [];
+const PLAIN_RESULTS: (readonly number[] | null)[] = [];
 /** For lane instructions: the number of lanes (lane index must be below it); 0 otherwise. */
 const LANES = new Uint8Array(OPS.length);
 
@@ -45,12 +45,12 @@ const H_PLAIN = 0, H_UNREACHABLE = 1, H_BLOCK = 2, H_LOOP = 3, H_IF = 4, H_ELSE 
 const HAND = new Uint8Array(OPS.length).fill(H_UNKNOWN);
 
 for (const info of OPS) {
-  const conv = (a: readonly string[] | null): Uint8Array | null =>
-    a === null ? null : Uint8Array.from(a.map((s) => {
+  const conv = (a: readonly string[] | null): number[] | null =>
+    a === null ? null : a.map((s) => {
       const t = valTypeFromName(s);
       if (t === undefined) throw new Error(`opcode table: bad type ${s}`);
-      return t;
-    }));
+      return t as number;
+    });
   PLAIN_PARAMS[info.id] = conv(info.params);
   PLAIN_RESULTS[info.id] = conv(info.results);
   if (info.params !== null) HAND[info.id] = H_PLAIN;
@@ -109,6 +109,8 @@ class Validator {
   private ctlStart: (readonly number[])[] = [];
   private ctlEnd: (readonly number[])[] = [];
   private nctl = 0;
+  /** Operand stack height at the start of the innermost frame (ctlHeight[nctl - 1]). */
+  private height = 0;
   private scratch = new Uint8Array(64);
   private funcIndex = -1;
   private readonly numFuncs: number;
@@ -285,16 +287,22 @@ class Validator {
   }
 
   private popVal(expect: number): number {
+    // fast path: the expected type is on top, above the innermost frame's base
+    const n = this.nvals;
+    if (n > this.height && this.vals[n - 1] === expect) {
+      this.nvals = n - 1;
+      return expect;
+    }
     const actual = this.popAny();
     if (actual !== expect && actual !== UNKNOWN && expect !== UNKNOWN) this.err('type mismatch');
     return actual;
   }
 
-  private popVals(ts: readonly number[] | Uint8Array): void {
+  private popVals(ts: readonly number[]): void {
     for (let i = ts.length - 1; i >= 0; i--) this.popVal(ts[i]);
   }
 
-  private pushVals(ts: readonly number[] | Uint8Array): void {
+  private pushVals(ts: readonly number[]): void {
     for (let i = 0; i < ts.length; i++) this.pushVal(ts[i]);
   }
 
@@ -311,6 +319,7 @@ class Validator {
     this.ctlStart[n] = start;
     this.ctlEnd[n] = end;
     this.nctl = n + 1;
+    this.height = this.nvals;
     this.pushVals(start);
   }
 
@@ -320,6 +329,7 @@ class Validator {
     this.popVals(this.ctlEnd[c]);
     if (this.nvals !== this.ctlHeight[c]) this.err('type mismatch');
     this.nctl = c;
+    this.height = c > 0 ? this.ctlHeight[c - 1] : 0;
     return c;
   }
 
