@@ -153,26 +153,26 @@ class Validator {
     }
     for (const ex of m.exports) if (ex.kind === 'func' && ex.index < this.numFuncs) this.declared[ex.index] = 1;
 
-    for (const g of m.globals) this.constExpr(g.init, g.type.type, true);
+    for (const g of m.globals) this.constExpr(g.init, g.type.type);
 
     for (const e of m.elems) {
       if (e.mode === 'active') {
         if (e.table >= m.allTables.length) fail(`unknown table ${e.table}`, e.byteOffset);
         if (m.allTables[e.table].elem !== e.type) fail('type mismatch', e.byteOffset);
-        this.constExpr(e.offset!, T_I32, false);
+        this.constExpr(e.offset!, T_I32);
       }
       for (const it of e.items) {
         if (typeof it === 'number') {
           if (it >= this.numFuncs) fail(`unknown function ${it}`, e.byteOffset);
         } else {
-          this.constExpr(it, e.type, false);
+          this.constExpr(it, e.type);
         }
       }
     }
     for (const d of m.datas) {
       if (d.mode === 'active') {
         if (d.memory >= m.allMemories.length) fail(`unknown memory ${d.memory}`, d.byteOffset);
-        this.constExpr(d.offset!, T_I32, false);
+        this.constExpr(d.offset!, T_I32);
       }
     }
 
@@ -219,15 +219,14 @@ class Validator {
   }
 
   /** Validate a constant expression producing one value of type `want`. */
-  private constExpr(e: ConstExpr, want: number, globalInit: boolean): void {
+  private constExpr(e: ConstExpr, want: number): void {
     const m = this.m;
     const ir = this.ir;
     ir.pos = e.start;
     ir.end = e.end;
-    const st = this.scratch;
     let n = 0;
     const push = (t: number): void => {
-      if (n === st.length) { const b = new Uint8Array(n * 2); b.set(st); this.scratch = b; }
+      if (n === this.scratch.length) { const b = new Uint8Array(n * 2); b.set(this.scratch); this.scratch = b; }
       this.scratch[n++] = t;
     };
     for (;;) {

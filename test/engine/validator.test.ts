@@ -183,6 +183,12 @@ test('constant expressions (with extended-const arithmetic)', () => {
   const g = (type: number, init: Bytes): Bytes => section(S.global, vec([[type, 0x00, ...init, ...code('end')]]));
   valid(wasm(imp, g(I32, code('global.get', [0], ...i32c(2), 'i32.mul', ...i32c(1), 'i32.sub'))));
   valid(wasm(g(I64, code('i64.const', [1], 'i64.const', [2], 'i64.add'))));
+  // a deep constant expression (the scratch stack grows)
+  const deep: Bytes = [];
+  for (let k = 0; k < 200; k++) deep.push(...i32c(k));
+  for (let k = 0; k < 199; k++) deep.push(...code('i32.add'));
+  valid(wasm(g(I32, deep)));
+  invalid(wasm(g(I32, [...deep, ...i32c(1)])), 'type mismatch');
   invalid(wasm(g(I32, code(...i32c(1), 'i32.clz'))), 'constant expression required');
   invalid(wasm(imp, g(I32, code('global.get', [1]))), 'constant expression required');
   invalid(wasm(g(I32, code('f32.const', [0, 0, 0, 0]))), 'type mismatch');
