@@ -84,3 +84,48 @@ export class ArrayGuestMemory implements GuestMemory {
     this.write(addr, out);
   }
 }
+
+/** What a runtime host call offers of the caller's memory (engine/runtime/store.ts `HostContext`
+ *  has this shape): the current bytes, and read/write going through the store's host-call boundary
+ *  (so a recorder sees, and a replayer supplies, every byte). */
+export interface HostMemoryAccess {
+  readonly memory: { bytes(): Uint8Array } | null;
+  read(addr: number, len: number): Uint8Array;
+  write(addr: number, bytes: Uint8Array): void;
+}
+
+/** A `GuestMemory` over a runtime host context: bounds are checked here (MemoryFault), then reads
+ *  and writes go through the context. */
+export class ContextGuestMemory implements GuestMemory {
+  constructor(private readonly ctx: HostMemoryAccess) {}
+  size(): number { return this.ctx.memory ? this.ctx.memory.bytes().length : 0; }
+  private check(addr: number, len: number): void {
+    if (!Number.isInteger(addr) || !Number.isInteger(len) || addr < 0 || len < 0 || addr + len > this.size()) {
+      throw new MemoryFault(addr, len);
+    }
+  }
+  read(addr: number, len: number): Uint8Array { this.check(addr, len); return this.ctx.read(addr, len); }
+  write(addr: number, bytes: Uint8Array): void { this.check(addr, bytes.length); this.ctx.write(addr, bytes); }
+  private bytesAt(addr: number, len: number): Uint8Array {
+    this.check(addr, len);
+    return this.ctx.memory!.bytes().subarray(addr, addr + len);
+  }
+  u8(addr: number): number { return this.bytesAt(addr, 1)[0]; }
+  u16(addr: number): number { const b = this.bytesAt(addr, 2); return b[0] | (b[1] << 8); }
+  u32(addr: number): number {
+    const b = this.bytesAt(addr, 4);
+    return (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+  }
+  u64(addr: number): bigint { this.check(addr, 8); return BigInt(this.u32(addr)) | (BigInt(this.u32(addr + 4)) << 32n); }
+  setU8(addr: number, v: number): void { this.write(addr, Uint8Array.of(v & 0xff)); }
+  setU16(addr: number, v: number): void { this.write(addr, Uint8Array.of(v & 0xff, (v >>> 8) & 0xff)); }
+  setU32(addr: number, v: number): void {
+    this.write(addr, Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff));
+  }
+  setU64(addr: number, v: bigint): void {
+    const out = new Uint8Array(8);
+    let x = BigInt.asUintN(64, v);
+    for (let i = 0; i < 8; i++) { out[i] = Number(x & 0xffn); x >>= 8n; }
+    this.write(addr, out);
+  }
+}

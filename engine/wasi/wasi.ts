@@ -4,6 +4,7 @@
 // throw, except `proc_exit`, which throws `WasiExit` to end the run.
 
 import { Trap, TrapCode } from '../core/errors';
+import type { HostContext, ImportResolver, Instance, Store, FuncHandle } from '../runtime/store';
 import type { FuncType } from '../core/types';
 import { ValType } from '../core/types';
 import { i32, type WasmValue } from '../runtime/values';
@@ -15,7 +16,7 @@ import {
   resolvePath, symlinkStaysInside, WasiError, type FileStat, type WasiFileHandle, type WasiFileSystem,
 } from './fs';
 import { BufferedStdio, PlatformClock, PlatformRandom, type WasiClock, type WasiRandom, type WasiStdio } from './host';
-import { MemoryFault, type GuestMemory } from './memory';
+import { ContextGuestMemory, MemoryFault, type GuestMemory, type HostMemoryAccess } from './memory';
 
 /** Thrown by `proc_exit`: ends execution with `exitCode`. A `Trap` (code ProcExit) so that the
  *  interpreter unwinds it like any trap; runners recognise it with `instanceof WasiExit` or by
@@ -67,7 +68,8 @@ type Syscall = (a: readonly Arg[]) => number;
 export interface WasiHostFunction {
   readonly name: string;
   readonly type: FuncType;
-  readonly impl: (args: readonly WasmValue[]) => WasmValue[];
+  /** With a host context (a runtime call), the syscall uses the caller's memory through it. */
+  readonly impl: (args: WasmValue[], ctx?: HostMemoryAccess) => WasmValue[];
 }
 
 const enc = new TextEncoder();
@@ -149,10 +151,16 @@ export class Wasi {
   hostFunctions(): WasiHostFunction[] {
     return Wasi.functionNames.map(name => {
       const type = WASI_SIGNATURES[name];
-      const impl = (args: readonly WasmValue[]): WasmValue[] => {
+      const impl = (args: WasmValue[], ctx?: HostMemoryAccess): WasmValue[] => {
         const raw = args.map(v => ('bits' in v ? v.bits : 0) as Arg);
-        const r = this.call(name, raw);
-        return type.results.length ? [i32(r)] : [];
+        const saved = this.mem;
+        if (ctx && ctx.memory) this.mem = new ContextGuestMemory(ctx);
+        try {
+          const r = this.call(name, raw);
+          return type.results.length ? [i32(r)] : [];
+        } finally {
+          this.mem = saved;
+        }
       };
       return { name, type, impl };
     });
@@ -160,6 +168,50 @@ export class Wasi {
 
   /** The import module name. */
   static readonly moduleName = WASI_MODULE;
+
+  private readonly storeFuncs = new WeakMap<Store, Map<string, FuncHandle>>();
+
+  /**
+   * An import resolver providing "wasi_snapshot_preview1" in `store` (other modules: undefined).
+   * Host functions are created once per store with wasi-libc's exact types, so a module importing
+   * one with another type fails to link ("incompatible import type").
+   */
+  imports(store: Store): ImportResolver {
+    let made = this.storeFuncs.get(store);
+    if (!made) {
+      made = new Map();
+      for (const f of this.hostFunctions()) {
+        made.set(f.name, store.hostFunction(f.type, (args: WasmValue[], ctx: HostContext) => f.impl(args, ctx), `${WASI_MODULE}.${f.name}`));
+      }
+      this.storeFuncs.set(store, made);
+    }
+    const funcs = made;
+    return (module: string, name: string) => {
+      if (module !== WASI_MODULE) return undefined;
+      const func = funcs.get(name);
+      return func ? { kind: 'func', func } : undefined;
+    };
+  }
+
+  /**
+   * Runs a command instance: binds its exported "memory" (for calls made without a caller memory),
+   * calls `_start` and returns the exit status: 0 when `_start` returns, the code given to
+   * proc_exit otherwise. Traps other than proc_exit propagate (a `Trap`).
+   */
+  start(store: Store, instance: Instance): number {
+    const mem = instance.exports.get('memory');
+    if (mem && mem.kind === 'memory') this.setMemory(new ContextGuestMemory(store.hostContext(mem.memory)));
+    const start = instance.exports.get('_start');
+    if (!start || start.kind !== 'func') throw new Error('not a WASI command: no exported function _start');
+    try {
+      store.invoke(start.func, []);
+      return 0;
+    } catch (e) {
+      if (e instanceof WasiExit) return e.exitCode;
+      if (e instanceof Trap && e.code === TrapCode.ProcExit && this.exitCode !== null) return this.exitCode;
+      throw e;
+    }
+  }
 
   // ---------------------------------------------------------------- helpers
 
@@ -619,7 +671,7 @@ export class Wasi {
         const inh = reqInh & d.rightsInheriting;
         if (r.stat && r.stat.filetype === Filetype.DIRECTORY) {
           if (exclusive) return Errno.EXIST;
-          if (truncate || (reqBase & Rights.FD_WRITE) !== 0n) return Errno.ISDIR;
+          if (truncate) return Errno.ISDIR; // requested file rights are just dropped (masked below)
           const fd = this.allocFd({
             kind: 'dir', fs: d.fs, path: r.path, preopen: null,
             rightsBase: base & RIGHTS_DIR, rightsInheriting: inh & (RIGHTS_DIR | RIGHTS_FILE), flags: fdflags,

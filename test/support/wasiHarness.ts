@@ -12,6 +12,10 @@ import { createWasi, WasiExit, type Wasi } from '../../engine/wasi/wasi';
 import { BufferedStdio, VirtualClock } from '../../engine/wasi/host';
 import { ArrayGuestMemory } from '../../engine/wasi/memory';
 import { NodeClock, NodeRandom, NodeWasiFileSystem } from '../../engine/node/nodeWasiFs';
+import { decodeModule } from '../../engine/binary/decoder';
+import { validateModule } from '../../engine/validate/validator';
+import { Store } from '../../engine/runtime/store';
+import { Trap } from '../../engine/core/errors';
 
 // The project's TypeScript lib set has no WebAssembly declarations: a minimal typed view of V8's.
 interface V8Wasm {
@@ -71,6 +75,15 @@ export function snapshotDir(dir: string): Record<string, string> {
   return out;
 }
 
+/** V8's trap messages in the official testsuite's words (as our engine reports them). */
+export function specTrapText(message: string): string {
+  if (/unreachable/.test(message)) return 'unreachable';
+  if (/memory access out of bounds/.test(message)) return 'out of bounds memory access';
+  if (/divide by zero/.test(message)) return 'integer divide by zero';
+  if (/Maximum call stack|call stack/.test(message)) return 'call stack exhausted';
+  return message;
+}
+
 function argv(spec: WasiRunSpec): string[] {
   return [path.basename(spec.wasm), ...(spec.args ?? [])];
 }
@@ -94,7 +107,7 @@ export function runNodeWasi(spec: WasiRunSpec): WasiRunResult {
     try {
       exitCode = wasi.start(inst as never);
     } catch (e) {
-      trap = (e as Error).message;
+      trap = specTrapText((e as Error).message);
     }
   } finally {
     fs.closeSync(fin); fs.closeSync(fout); fs.closeSync(ferr);
@@ -148,7 +161,25 @@ export function runOurWasiOnV8(spec: WasiRunSpec): WasiRunResult {
     exitCode = 0;
   } catch (e) {
     if (e instanceof WasiExit) exitCode = e.exitCode;
-    else trap = (e as Error).message;
+    else trap = specTrapText((e as Error).message);
+  }
+  return finish(wasi, stdio, sandbox, exitCode, trap);
+}
+
+/** Runs in our engine (decoder, validator, interpreter) with our WASI layer. */
+export function runOurWasiOnEngine(spec: WasiRunSpec): WasiRunResult {
+  const { wasi, stdio, sandbox } = ourWasi(spec);
+  const module = decodeModule(new Uint8Array(fs.readFileSync(spec.wasm)));
+  validateModule(module);
+  const store = new Store();
+  let exitCode: number | null = null;
+  let trap: string | null = null;
+  try {
+    const instance = store.instantiate(module, wasi.imports(store));
+    exitCode = wasi.start(store, instance);
+  } catch (e) {
+    if (!(e instanceof Trap)) { fs.rmSync(sandbox, { recursive: true, force: true }); throw e; }
+    trap = e.message;
   }
   return finish(wasi, stdio, sandbox, exitCode, trap);
 }
