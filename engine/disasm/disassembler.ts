@@ -195,3 +195,18 @@ export function disassembleFunction(m: Module, funcIndex: number): DisasmLine[] 
   }
   return lines;
 }
+
+/** Index (function index space) of the defined function whose body holds byte `offset`: from its
+ *  code entry (size field) to the end of its body. -1 when no function body contains it. */
+export function functionAtOffset(m: Module, offset: number): number {
+  const fs = m.funcs;
+  let lo = 0, hi = fs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const f = fs[mid];
+    if (offset < f.entryOffset) hi = mid - 1;
+    else if (offset >= f.codeEnd) lo = mid + 1;
+    else return m.numImportedFuncs + mid;
+  }
+  return -1;
+}

@@ -269,3 +269,14 @@ export function printModuleWithMap(m: Module): PrintedModule {
   p.map.sort((a, b) => a.offset - b.offset);
   return { text, lines: p.map };
 }
+
+/** The line of the instruction at `offset` in a map from printModuleWithMap (sorted by offset), or of
+ *  the closest instruction before it; undefined when `offset` precedes every instruction. */
+export function lineForOffset(lines: readonly OffsetLine[], offset: number): number | undefined {
+  let lo = 0, hi = lines.length - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (lines[mid].offset <= offset) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return found < 0 ? undefined : lines[found].line;
+}

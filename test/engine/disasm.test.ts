@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { decodeModule } from '../../engine/binary/decoder';
 import { OPS, Imm, textName } from '../../engine/core/opcodes';
-import { disassembleFunction, printModule, printModuleWithMap, formatF32, formatF64, formatI64 } from '../../engine/disasm';
+import {
+  disassembleFunction, functionAtOffset, lineForOffset, printModule, printModuleWithMap, formatF32, formatF64, formatI64,
+} from '../../engine/disasm';
 import { parseF32, parseF64 } from '../../engine/wat/numbers';
 import {
   availableAssemblers, compareModules, haveWast2json, roundTrip, roundTripFile, SUITE, suiteModules,
@@ -182,6 +184,17 @@ test('printModuleWithMap: every instruction offset maps to the line that prints 
   assert.equal(lines.length, checked + 6);
   assert.equal(textLines[lines.find(l => l.offset === m.globals[0].init.start)!.line - 1], '  (global $g (mut i32) (i32.const 42))');
   for (let i = 1; i < lines.length; i++) assert.ok(lines[i].offset > lines[i - 1].offset, 'sorted by offset');
+  // lookups
+  const f1 = m.funcs[0];
+  assert.equal(lineForOffset(lines, f1.codeStart), 7);
+  assert.equal(textLines[lineForOffset(lines, f1.codeStart + 1)! - 1], '    block $outer', 'inside an instruction: its line');
+  assert.equal(lineForOffset(lines, 0), undefined);
+  assert.equal(functionAtOffset(m, f1.codeStart), 1);
+  assert.equal(functionAtOffset(m, f1.entryOffset), 1);
+  assert.equal(functionAtOffset(m, f1.codeEnd - 1), 1);
+  assert.equal(functionAtOffset(m, m.funcs[1].codeStart), 2);
+  assert.equal(functionAtOffset(m, f1.entryOffset - 1), -1);
+  assert.equal(functionAtOffset(m, m.funcs[1].codeEnd), -1);
 });
 
 const assemblers = availableAssemblers();
