@@ -13,7 +13,7 @@
 import { readFileSync, readdirSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 interface Options {
   runs: number;
@@ -248,6 +248,7 @@ function main(): void {
     return;
   }
   const opts = parseOptions(argv);
+  const started = performance.now();
   const root = repoRoot();
   const programDir = join(root, 'test', 'bench', 'programs');
   const driver = join(root, 'test', 'bench', 'wasmtimeRunner.py');
@@ -310,6 +311,9 @@ function main(): void {
     'start-up, decoding and validation included. Ratios above 1 mean this engine is slower.');
   for (const n of notes) console.log('note: ' + n);
   for (const e of errors) console.log(e);
+  const elapsedSec = Math.round((performance.now() - started) / 1000);
+  console.log(`Elapsed ${elapsedSec} s; load average at the end ${loadavg().map(x => x.toFixed(1)).join(' ')} ` +
+    `on ${cpus().length} cores (other work on the machine slows every column).`);
 
   const outDir = join(root, 'test-results');
   mkdirSync(outDir, { recursive: true });
@@ -318,6 +322,8 @@ function main(): void {
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
+    loadAverage: loadavg(),
+    elapsedSec,
     runs: opts.runs,
     interpRuns: opts.interpRuns,
     wasmInterp: interpVersion,
