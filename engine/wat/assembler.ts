@@ -1512,7 +1512,8 @@ class Assembler {
     this.pos++;
     const first = this.pos;
     let count = 0;
-    while (this.kind(first + count) === T_ATOM) count++;
+    // lane literals: number-like atoms (a flat instruction may follow)
+    while (this.kind(first + count) === T_ATOM && !opByName(this.str(first + count)) && !KEYWORDS.has(this.str(first + count))) count++;
     if (count !== n) throw this.err('wrong number of lane literals', count > n ? first + n : first + count);
     return encodeV128(shape, (k) => {
       switch (shape) {

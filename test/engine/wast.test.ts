@@ -31,8 +31,8 @@ const SCRIPT = `;; a script
 (assert_uninstantiable (module (func $s unreachable) (start $s)) "unreachable")
 `;
 
-function byType<T extends WastCommand['type']>(cmds: WastCommand[], type: T): Extract<WastCommand, { type: T }>[] {
-  return cmds.filter((c) => c.type === type) as Extract<WastCommand, { type: T }>[];
+function byType<T extends WastCommand['type']>(cmds: WastCommand[], type: T): (WastCommand & { type: T })[] {
+  return cmds.filter((c) => c.type === type) as (WastCommand & { type: T })[];
 }
 
 test('parses every command kind with 1-based lines', () => {

@@ -215,6 +215,8 @@ test('SIMD: v128.const shapes, shuffle, lanes, memarg lane', () => {
           (i8x16.shuffle 31 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14
             (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)
             (v128.const i16x8 0 0 0 0 0 0 0 -1))))
+      (func (export "flat") (result i32)
+        v128.const i32x4 1 2 3 4 v128.const i32x4 10 20 30 40 i32x4.add i32x4.extract_lane 3)
       (func (export "c") (result f32)
         (f32x4.extract_lane 3 (v128.const f32x4 0 1 2 0x1.8p0)))
       (func (export "d") (result i64)
@@ -223,6 +225,7 @@ test('SIMD: v128.const shapes, shuffle, lanes, memarg lane', () => {
   assert.equal(e.a(), -1);
   assert.equal(e.b(), 255);
   assert.equal(e.c(), 1.5);
+  assert.equal(e.flat(), 44);
   assert.equal(e.d(), 77n);
 });
 
@@ -326,7 +329,7 @@ test('source map: every instruction maps to its text and byte offset', () => {
 
 function readNameSection(bin: Uint8Array): Map<number, Uint8Array> {
   const mod = new WebAssembly.Module(bin);
-  const [sec] = WebAssembly.Module.customSections(mod, 'name');
+  const [sec] = (WebAssembly.Module as unknown as { customSections(m: WebAssembly.Module, n: string): ArrayBuffer[] }).customSections(mod, 'name');
   const b = new Uint8Array(sec);
   const out = new Map<number, Uint8Array>();
   let i = 0;
