@@ -12,6 +12,7 @@ RUSTC=${RUSTC:-/usr/bin/rustc}
 
 # Debian splits wasi-libc into /usr/include/wasm32-wasi and /usr/lib/wasm32-wasi; clang wants one
 # sysroot holding include/wasm32-wasi and lib/wasm32-wasi (and nothing of the host's /usr/include).
+# The temporary sysroot is mapped to /wasi-sysroot in DWARF so that rebuilds are byte-identical.
 SYSROOT=$(mktemp -d)
 trap 'rm -rf "$SYSROOT"' EXIT
 mkdir -p "$SYSROOT/include" "$SYSROOT/lib"
@@ -26,7 +27,8 @@ check_dwarf() {
 
 for src in *.c; do
   name=${src%.c}
-  "$CLANG" --target=wasm32-wasi --sysroot="$SYSROOT" -g -O1 -Wall -c "$src" -o "$SYSROOT/$name.o"
+  "$CLANG" --target=wasm32-wasi --sysroot="$SYSROOT" -g -O1 -Wall -fdebug-prefix-map="$SYSROOT"=/wasi-sysroot \
+    -c "$src" -o "$SYSROOT/$name.o"
   "$CLANG" --target=wasm32-wasi --sysroot="$SYSROOT" "$SYSROOT/$name.o" -o "$name.wasm"
   check_dwarf "$name.wasm"
   echo "built $name.wasm"

@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   runNodeWasi, runOurWasiOnEngine, runOurWasiOnV8, type WasiRunSpec, type WasiRunResult,
@@ -20,6 +21,8 @@ import { createWasi, WasiExit } from '../../engine/wasi/wasi';
 import { MemoryFileSystem } from '../../engine/wasi/memfs';
 import { BufferedStdio, SeededRandom, VirtualClock } from '../../engine/wasi/host';
 import { Errno } from '../../engine/wasi/abi';
+import { runWasiCommand } from '../../engine/node/wasiRun';
+import { NodeStdio } from '../../engine/node/nodeWasiFs';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'wasi');
 const fx = (name: string) => path.join(FIXTURES, name);
@@ -186,4 +189,22 @@ test('a hand-written module: proc_exit from a nested call, fd_write through the 
   assert.equal(stdio.stdoutText(), 'hi from wat\n');
   assert.equal(wasi.exitCode, 42);
   assert.ok(new WasiExit(1) instanceof Error);
+});
+
+test('closing fd 1 and 2 in the guest never closes the host\'s real output (NodeStdio on host fds)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-stdio-'));
+  const outPath = path.join(dir, 'out'), errPath = path.join(dir, 'err');
+  const outFd = fs.openSync(outPath, 'w'), errFd = fs.openSync(errPath, 'w'), inFd = fs.openSync(fx('closeout.c'), 'r');
+  try {
+    const module = decodeModule(new Uint8Array(fs.readFileSync(fx('closeout.wasm'))));
+    const code = runWasiCommand(module, { args: ['closeout'], stdio: new NodeStdio(inFd, outFd, errFd) });
+    assert.equal(code, 7, 'the guest saw its fds 1 and 2 closed (EBADF after close)');
+    fs.writeSync(outFd, 'host still writes\n');
+    fs.writeSync(errFd, 'stderr too\n');
+  } finally {
+    fs.closeSync(outFd); fs.closeSync(errFd); fs.closeSync(inFd);
+  }
+  assert.equal(fs.readFileSync(outPath, 'utf8'), 'before close\nhost still writes\n');
+  assert.equal(fs.readFileSync(errPath, 'utf8'), 'stderr too\n');
+  fs.rmSync(dir, { recursive: true, force: true });
 });
