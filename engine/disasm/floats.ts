@@ -43,14 +43,38 @@ export function formatF32(bits: number): string {
   }
   const v = f32FromBits(bits);
   if (v === 0) return sign + '0';
-  for (let p = 1; p < 9; p++) {
+  // The value's own shortest double text is exact; when it is short it is also the readable choice
+  // (0.5, 3890, 1.25e-7).
+  const own = String(v);
+  if (significantDigits(own) <= 6) return own;
+  // Otherwise the fewest significant digits that read back as this f32, found by bisection: more
+  // digits are never farther from the value, so reading back is (all but at binade edges) monotone
+  // in the digit count; every answer is checked, and 9 digits always suffice.
+  let lo = 1, hi = 9, best = '';
+  while (lo <= hi) {
+    const p = (lo + hi) >> 1;
     const d = Number(v.toPrecision(p));
-    if (Math.fround(d) === v && !isF32Midpoint(d)) return String(d);
+    if (Math.fround(d) === v && !isF32Midpoint(d)) { best = String(d); hi = p - 1; } else lo = p + 1;
   }
-  // 9 significant digits always identify an f32; String() of the f32's exact double value may use
-  // up to 17, which is still exact (it is the value itself)
-  const d = Number(v.toPrecision(9));
-  return String(Math.fround(d) === v && !isF32Midpoint(d) ? d : v);
+  return best !== '' ? best : own;
+}
+
+/** Number of significant digits in a JS number's text (`1.25e-7` -> 3, `3890` -> 3). */
+function significantDigits(s: string): number {
+  let n = 0, started = false, trailingZeros = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x65 /* e */) break;
+    if (c < 0x30 || c > 0x39) continue;
+    if (c === 0x30) {
+      if (started) { n++; trailingZeros++; }
+      continue;
+    }
+    started = true;
+    n++;
+    trailingZeros = 0;
+  }
+  return s.includes('.') ? n : n - trailingZeros;
 }
 
 /** f64 constant from its bit pattern as int32 halves. */

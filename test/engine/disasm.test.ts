@@ -585,3 +585,49 @@ test('block types given as type indices round-trip (short types are the assemble
     assert.equal(r2.diff, null, `${a.name}: ${r2.diff}`);
   }
 });
+
+test('printing never throws on any module the decoder accepts (mutated testsuite binaries)', { skip: haveWast2json ? false : 'skipped: wabt wast2json is not installed' }, () => {
+  let x = 99;
+  const rnd = (): number => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return x >>> 0; };
+  let decoded = 0;
+  for (const f of ['i32', 'memory', 'elem', 'data', 'simd_const', 'call_indirect', 'br_table', 'bulk']) {
+    for (const sm of suiteModules(join(SUITE, `${f}.wast`), true) ?? []) {
+      for (let k = 0; k < 10; k++) {
+        const b = sm.bytes.slice();
+        for (let j = 0; j < 3; j++) b[8 + rnd() % (b.length - 8)] = rnd() & 0xff;
+        let m;
+        try { m = decodeModule(b); } catch { continue; }
+        decoded++;
+        printModuleWithMap(m);
+        for (let i = 0; i < m.funcTypeIndices.length; i++) disassembleFunction(m, i);
+      }
+    }
+  }
+  assert.ok(decoded > 100, `only ${decoded} mutated modules decoded`);
+});
+
+test('disassembleFunction takes a few microseconds per instruction', () => {
+  // one function of 52000 instructions: locals, constants of every kind, loads, branches
+  const chunk = code(
+    'block', 0x40, 'local.get', u32(0), 'br_if', u32(0), 'end',
+    'local.get', u32(0), 'i32.load', u32(2), u32(16), 'local.set', u32(0),
+    'f64.const', [0x9a, 0x99, 0x99, 0x99, 0x99, 0x99, 0xb9, 0x3f], 'drop',
+    'f32.const', le32(0x3eaaaaab), 'drop',
+    'i64.const', s64(-1234567890123n), 'drop',
+  );
+  const instrs: Bytes = [];
+  for (let i = 0; i < 4000; i++) instrs.push(...chunk);
+  instrs.push(...code('end'));
+  const bytes = wasm(
+    section(S.type, vec([functype([I32], [])])), section(S.func, vec([u32(0)])),
+    section(S.memory, vec([[0x00, 1]])), section(S.code, vec([body([], instrs)])),
+  );
+  const m = decodeModule(bytes);
+  disassembleFunction(m, 0); // warm up
+  const t0 = performance.now();
+  const n = disassembleFunction(m, 0).length;
+  const perInstr = (performance.now() - t0) * 1000 / n;
+  assert.equal(n, 13 * 4000 + 1);
+  console.log(`disassembleFunction: ${perInstr.toFixed(2)} us per instruction`);
+  assert.ok(perInstr < 10, `${perInstr.toFixed(2)} us per instruction`);
+});
