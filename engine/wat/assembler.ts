@@ -104,6 +104,9 @@ const KEYWORDS = new Set([
   'assert_uninstantiable', 'script', 'nan:canonical', 'nan:arithmetic', 'input', 'output', 'definition', 'instance',
 ]);
 
+/** Words of the "duplicate X" messages (the testsuite's spelling). */
+const DUP_NAMES: Record<string, string> = { function: 'func', 'elem segment': 'elem', 'data segment': 'data' };
+
 interface Ref { name: string | null; num: number; tok: number }
 interface TypeUseAst {
   ref: Ref | null;
@@ -296,7 +299,7 @@ class Assembler {
   private define(space: Space, name: string | null, tok: number): number {
     const idx = space.list.length;
     if (name !== null) {
-      if (space.names.has(name)) throw this.err(`duplicate ${space.what === 'function' ? 'func' : space.what}`, tok);
+      if (space.names.has(name)) throw this.err(`duplicate ${DUP_NAMES[space.what] ?? space.what} $${name}`, tok);
       space.names.set(name, idx);
     }
     space.list.push(name);
