@@ -682,6 +682,7 @@ export class Wasi {
         if (oflags & Oflags.DIRECTORY) return r.stat ? Errno.NOTDIR : create ? Errno.INVAL : Errno.NOENT;
         if (r.stat && r.stat.filetype === Filetype.SYMBOLIC_LINK) return exclusive ? Errno.EXIST : Errno.LOOP;
         if (!r.stat && !create) return Errno.NOENT;
+        if (!r.stat && p.endsWith('/')) return Errno.ISDIR; // "new/" cannot be created as a file
         if (r.stat && exclusive) return Errno.EXIST;
         const read = (base & (Rights.FD_READ | Rights.FD_READDIR)) !== 0n;
         const write = truncate || (base & (Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) !== 0n;

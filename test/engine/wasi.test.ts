@@ -742,3 +742,49 @@ test('real directory: a parent swapped for a symlink after resolution is caught 
   assert.throws(() => nfs.lstat(['..']), (e: unknown) => e instanceof WasiError && e.errno === Errno.INVAL);
   fs.rmSync(top, { recursive: true, force: true });
 });
+
+test('sandbox property: 3000 random paths never resolve outside, never through a symlink; memfs and disk agree', () => {
+  // The same tree in memory and on disk, with links of every kind.
+  const layout: [string, string | null][] = [
+    ['a/', null], ['a/b/', null], ['a/b/c/', null], ['a/f', 'file'], ['d/', null],
+    ['a/l_up@', '..'], ['a/l_upup@', '../..'], ['a/b/l_abs@', '/etc'], ['l_a@', 'a'], ['a/b/l_sib@', '../f'],
+    ['d/l_loop@', 'l_loop'], ['d/l_chain@', '../l_a/b'], ['a/b/c/l_out@', '../../../../x'], ['l_dangling@', 'nothing/here'],
+  ];
+  const mem = new MemoryFileSystem();
+  const top = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-prop-'));
+  const disk = path.join(top, 'root');
+  fs.mkdirSync(disk);
+  for (const [p, v] of layout) {
+    if (p.endsWith('/')) { mem.mkdirp(p); fs.mkdirSync(path.join(disk, p), { recursive: true }); }
+    else if (p.endsWith('@')) { mem.addSymlink(p.slice(0, -1), v!); fs.symlinkSync(v!, path.join(disk, p.slice(0, -1))); }
+    else { mem.writeFile(p, v!); fs.writeFileSync(path.join(disk, p), v!); }
+  }
+  const nfs = new NodeWasiFileSystem(disk);
+  const comps = ['a', 'b', 'c', 'd', 'f', '.', '..', '', 'l_up', 'l_upup', 'l_abs', 'l_a', 'l_sib', 'l_loop', 'l_chain', 'l_out', 'l_dangling', 'zz'];
+  let seed = 12345;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const outcome = (f: () => { path: string[] }) => {
+    try { return f().path.join('/'); } catch (e) { if (e instanceof WasiError) return `E${e.errno}`; throw e; }
+  };
+  let ok = 0;
+  for (let i = 0; i < 3000; i++) {
+    const n = 1 + rnd(5);
+    const p = Array.from({ length: n }, () => comps[rnd(comps.length)]).join('/') || '.';
+    const base = rnd(3) === 0 ? ['a'] : [];
+    const follow = rnd(2) === 0;
+    const m = outcome(() => resolvePath(mem, base, p, follow));
+    const d = outcome(() => resolvePath(nfs, base, p, follow));
+    assert.equal(d, m, `disk and memory disagree on ${p} (base ${base.join('/')}, follow ${follow})`);
+    if (m.startsWith('E')) continue;
+    ok++;
+    const parts = m === '' ? [] : m.split('/');
+    assert.deepEqual(parts.slice(0, base.length), base, `${p} resolved outside its base: ${m}`);
+    for (let k = 1; k < parts.length; k++) {
+      const st = mem.lstat(parts.slice(0, k));
+      assert.equal(st.filetype, Filetype.DIRECTORY, `${p}: intermediate ${parts.slice(0, k).join('/')} is not a plain directory`);
+    }
+    assert.ok(!parts.includes('..') && !parts.includes('.') && !parts.includes(''));
+  }
+  assert.ok(ok > 300, `${ok} paths resolved (enough successes to mean something)`);
+  fs.rmSync(top, { recursive: true, force: true });
+});
