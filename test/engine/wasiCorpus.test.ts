@@ -43,7 +43,7 @@ const CASES: [string, WasiRunSpec][] = [
     wasm: fx('sandbox.wasm'),
     sandbox: { 'a/': '', 'inside.txt': 'inside\n', 'planted@': '../sentinel.txt' },
   }],
-  ['rust: prints then panics', { wasm: fx('panic.wasm'), args: ['--flag', 'value'] }],
+  ['rust: prints, std::fs in the sandbox, then panics', { wasm: fx('panic.wasm'), args: ['--flag', 'value'] }],
 ];
 
 function check(name: string, ours: WasiRunResult, node: WasiRunResult): void {
@@ -76,7 +76,9 @@ test('the corpus results are meaningful (the oracle ran the programs)', () => {
   assert.equal(get('exit3: exit(3) after writing both streams').exitCode, 3);
   assert.equal(get('crash abort: unreachable trap').trap, 'unreachable');
   assert.equal(get('crash oob: out-of-bounds store trap').trap, 'out of bounds memory access');
-  assert.match(get('rust: prints then panics').stderr, /panicked at 'index out of bounds/);
+  assert.match(get('rust: prints, std::fs in the sandbox, then panics').stderr, /panicked at 'index out of bounds/);
+  assert.equal(get('rust: prints, std::fs in the sandbox, then panics').files['rust/nested/b.txt'], 'written by rust\nappended\n');
+  assert.match(get('rust: prints, std::fs in the sandbox, then panics').stdout, /escape: true/);
   assert.deepEqual(Object.keys(get('files: create/write/append/seek/stat/list/rename/symlink/truncate/delete').files),
     ['kept/', 'kept/note.txt', 'result.txt']);
   assert.doesNotMatch(get('sandbox: escapes refused').stdout, /OPENED \(read \d+ bytes: [^i]|CREATED/);
