@@ -338,4 +338,10 @@ function main(): void {
   if (errors.length) process.exitCode = 1;
 }
 
-main();
+try {
+  main();
+} catch (e) {
+  // Bad options and missing programs are reported as one line, not a stack trace.
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 2;
+}
