@@ -81,7 +81,7 @@ export function wastModuleBinary(m: WastModule, names = true): Uint8Array {
   }
 }
 
-const decoder = new TextDecoder();
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const MODULE_FIELDS = new Set(['type', 'import', 'func', 'table', 'memory', 'global', 'export', 'start', 'elem', 'data']);
 
 class WastParser {
