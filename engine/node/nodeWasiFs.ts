@@ -54,6 +54,7 @@ function toStat(s: fs.BigIntStats): FileStat {
     atim: s.atimeNs, mtim: s.mtimeNs, ctim: s.ctimeNs,
   };
 }
+/** Node sets times from seconds as a double: sub-microsecond precision is lost. */
 const seconds = (ns: bigint): number => Number(ns) / 1e9;
 
 export class NodeWasiFileSystem implements WasiFileSystem {

@@ -744,6 +744,9 @@ export class Wasi {
         if (r.stat) return Errno.EXIST;
         // Links that could lead out of the sandbox are refused (following them would be refused too):
         // absolute contents with EPERM, relative ones climbing above the preopen with ENOTCAPABLE.
+        // The check is lexical: the guest can still build link chains that the *host OS* would
+        // resolve outside (e.g. a -> b/c/../.. with b/c -> ..). Our resolver never follows them out;
+        // host users following links inside a preopen should be aware of it.
         if (target.startsWith('/')) return Errno.PERM;
         if (!symlinkStaysInside([], r.path.slice(0, -1), target)) return Errno.NOTCAPABLE;
         d.fs.symlink(target, r.path);
