@@ -170,15 +170,17 @@ class Printer {
     if (m.start !== null) this.line(1, `(start ${ref(n.func, m.start)})`);
 
     m.elems.forEach((seg, i) => {
+      // the segment's flags field (0..7) tells which of the equivalent encodings the binary used:
+      // bit 1 on an active segment = explicit table index, bit 2 = items as expressions; the text
+      // keeps the same choices
+      const flags = new ByteReader(m.bytes, seg.byteOffset).u32();
       let s = `(elem ${defId(n.elem, i)}`;
       if (seg.mode === 'declarative') s += ' declare';
       else if (seg.mode === 'active') {
-        // keep an explicit table index when the binary had one (segment flags 2 and 6)
-        const flags = new ByteReader(m.bytes, seg.byteOffset).u32();
         if (seg.table !== 0 || (flags & 2)) s += ` (table ${ref(n.table, seg.table)})`;
         s += ' ' + (seg.offset ? this.constExpr(seg.offset, 'offset') : '(offset)');
       }
-      const legacy = seg.items.every(it => typeof it === 'number') && seg.type === 0x70 && !this.exprFlags(seg.byteOffset);
+      const legacy = !(flags & 4) && seg.type === 0x70 && seg.items.every(it => typeof it === 'number');
       if (legacy) {
         s += ' func';
         for (const it of seg.items) s += ' ' + ref(n.func, it as number);
@@ -194,7 +196,7 @@ class Printer {
     m.datas.forEach((seg, i) => {
       let s = `(data ${defId(n.data, i)}`;
       if (seg.mode === 'active') {
-        const flags = new ByteReader(m.bytes, seg.byteOffset).u32();
+        const flags = new ByteReader(m.bytes, seg.byteOffset).u32(); // 2: explicit memory index
         if (seg.memory !== 0 || flags === 2) s += ` (memory ${ref(n.memory, seg.memory)})`;
         s += ' ' + (seg.offset ? this.constExpr(seg.offset, 'offset') : '(offset)');
       }
@@ -214,11 +216,6 @@ class Printer {
 
     this.line(0, ')');
     return this.out.join('\n') + '\n';
-  }
-
-  /** Whether an element segment's flags say "expressions" (bit 2). */
-  private exprFlags(byteOffset: number): boolean {
-    return (new ByteReader(this.m.bytes, byteOffset).u32() & 4) !== 0;
   }
 
   private func(funcIndex: number): void {
