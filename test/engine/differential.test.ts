@@ -8,7 +8,7 @@ import { runDifferential } from '../support/differential';
 const gen = fuzzGenerator();
 const first = Number(process.env.FUZZ_FIRST ?? 1);
 // The npm build of wasm-opt takes ~1 s to start; fewer seeds there keep `npm test` fast.
-const count = Number(process.env.FUZZ_SEEDS ?? (gen.kind === 'native' ? 300 : 25));
+const count = Number(process.env.FUZZ_SEEDS ?? (gen.kind === 'native' ? 200 : 25));
 
 test(`differential vs V8 on ${count} translate-to-fuzz modules (${gen.kind} wasm-opt)`, () => {
   const failures: string[] = [];

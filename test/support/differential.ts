@@ -67,8 +67,10 @@ function v8TrapCategory(e: unknown): string {
     if (/unreachable/.test(m)) return 'unreachable';
     if (/memory access out of bounds/.test(m)) return 'out of bounds memory access';
     if (/by zero/.test(m)) return 'div-zero';
-    if (/unrepresentable|integer overflow/.test(m)) return /float/.test(m) ? 'invalid conversion to integer' : 'integer overflow';
-    if (/float unrepresentable/.test(m)) return 'invalid conversion to integer';
+    // V8 says "float unrepresentable in integer range" for both NaN (spec: invalid conversion) and
+    // out-of-range (spec: integer overflow) truncations; `sameEvent` accepts either for it.
+    if (/float unrepresentable/.test(m)) return 'float-unrepresentable';
+    if (/unrepresentable|integer overflow/.test(m)) return 'integer overflow';
     if (/table index|null function|signature mismatch|function signature/.test(m)) return 'indirect-call';
     if (/table/.test(m)) return 'out of bounds table access';
     return `v8:${m}`;
@@ -84,6 +86,12 @@ function zeroJsArgs(t: FuncType): unknown[] {
 }
 
 class HostThrow extends Error {}
+
+function sameEvent(engine: string | undefined, v8: string | undefined): boolean {
+  if (engine === v8) return true;
+  return v8 === 'trap float-unrepresentable' &&
+    (engine === 'trap integer overflow' || engine === 'trap invalid conversion to integer');
+}
 
 export function runDifferential(bytes: Uint8Array): DiffOutcome {
   const engineLog: string[] = [];
@@ -182,7 +190,7 @@ export function runDifferential(bytes: Uint8Array): DiffOutcome {
   }
   const n = Math.max(engineLog.length, v8Log.length);
   for (let i = 0; i < n; i++) {
-    if (engineLog[i] !== v8Log[i]) {
+    if (!sameEvent(engineLog[i], v8Log[i])) {
       return { status: 'differ', detail: `event ${i}: engine ${engineLog[i] ?? '<none>'} vs V8 ${v8Log[i] ?? '<none>'}`, engineLog, v8Log };
     }
   }
