@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
-import { join, dirname, posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { builtinModules } from 'node:module';
 
 export interface ImportRef { specifier: string; line: number }
@@ -124,7 +124,7 @@ export function checkFile(file: string, source: string): Violation[] {
   return violations;
 }
 
-const ROOTS = ['engine', 'debug-adapter', 'extension', 'test', 'scripts'];
+const LAYER_DIRS = ['engine', 'debug-adapter', 'extension', 'test', 'scripts'];
 
 function sourceFiles(root: string, dir: string): string[] {
   const files: string[] = [];
@@ -139,23 +139,14 @@ function sourceFiles(root: string, dir: string): string[] {
   return files;
 }
 
-/** The repository root: the nearest folder above this file holding package.json (works from out/ too). */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!(existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'engine')))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('boundaries test: repository root not found above ' + __dirname);
-    dir = up;
-  }
-  return dir;
-}
+/** The repository root (this file runs as out/test/boundaries.test.js). */
+const ROOT = join(__dirname, '..', '..');
 
 test('no file crosses a layer boundary', () => {
-  const root = repoRoot();
   // This file is left out: its self-checks hold violating imports inside string literals.
-  const files = ROOTS.flatMap(r => sourceFiles(root, r)).filter(f => f !== 'test/boundaries.test.ts');
-  assert.ok(files.some(f => under(f, 'engine')), 'expected engine sources under ' + root);
-  const violations = files.flatMap(f => checkFile(f, readFileSync(join(root, f), 'utf8')));
+  const files = LAYER_DIRS.flatMap(r => sourceFiles(ROOT, r)).filter(f => f !== 'test/boundaries.test.ts');
+  assert.ok(files.some(f => under(f, 'engine')), 'expected engine sources under ' + ROOT);
+  const violations = files.flatMap(f => checkFile(f, readFileSync(join(ROOT, f), 'utf8')));
   const report = violations.map(v => `${v.file}:${v.line}: '${v.specifier}': ${v.rule}`).join('\n');
   assert.equal(violations.length, 0, 'import-boundary violations:\n' + report);
 });

@@ -10,8 +10,8 @@
 // A measurement, not a test: no speed thresholds. The exit status is 1 only when a result differs.
 //
 // Usage: node out/test/bench/bench.js [--runs N] [--interp-runs N] [--only a,b] [--timeout SECONDS]
-import { readFileSync, readdirSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
-import { join, dirname, resolve } from 'node:path';
+import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 
@@ -49,15 +49,8 @@ interface WasmJsApi {
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmJsApi }).WebAssembly;
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('bench: repository root not found above ' + __dirname);
-    dir = up;
-  }
-  return dir;
-}
+/** The repository root (this file runs as out/test/bench/bench.js). */
+const ROOT = join(__dirname, '..', '..', '..');
 
 function median(xs: number[]): number | null {
   if (xs.length === 0) return null;
@@ -249,9 +242,8 @@ function main(): void {
   }
   const opts = parseOptions(argv);
   const started = performance.now();
-  const root = repoRoot();
-  const programDir = join(root, 'test', 'bench', 'programs');
-  const driver = join(root, 'test', 'bench', 'wasmtimeRunner.py');
+  const programDir = join(ROOT, 'test', 'bench', 'programs');
+  const driver = join(ROOT, 'test', 'bench', 'wasmtimeRunner.py');
   let programs = readdirSync(programDir).filter(f => f.endsWith('.wasm')).map(f => f.slice(0, -5)).sort();
   if (opts.only) {
     const unknown = opts.only.filter(p => !programs.includes(p));
@@ -315,7 +307,7 @@ function main(): void {
   console.log(`Elapsed ${elapsedSec} s; load average at the end ${loadavg().map(x => x.toFixed(1)).join(' ')} ` +
     `on ${cpus().length} cores (other work on the machine slows every column).`);
 
-  const outDir = join(root, 'test-results');
+  const outDir = join(ROOT, 'test-results');
   mkdirSync(outDir, { recursive: true });
   const json = {
     date: new Date().toISOString(),

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 interface WasmModuleApi {
@@ -11,13 +11,7 @@ interface WasmModuleApi {
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmModuleApi }).WebAssembly;
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
-}
-
-const programs = join(repoRoot(), 'test', 'bench', 'programs');
+const programs = join(__dirname, '..', '..', '..', 'test', 'bench', 'programs');
 const benchJs = join(__dirname, 'bench.js');
 
 test('every benchmark program is built, imports nothing and exports run()', () => {
