@@ -316,12 +316,18 @@ class Assembler {
   // ---- pass 1: module fields -----------------------------------------------------------------------
   assemble(): WatResult {
     try {
-      this.pass1();
+      try {
+        this.pass1();
+      } catch (e) {
+        if (e instanceof ParseError) throw this.earlierBodyError(e);
+        throw e;
+      }
+      return this.pass2();
     } catch (e) {
-      if (e instanceof ParseError) throw this.earlierBodyError(e);
+      // folded instructions nest by recursion: report a stack overflow as a malformed input
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw this.err('nesting too deep', Math.min(this.pos, this.t.count - 1));
       throw e;
     }
-    return this.pass2();
   }
 
   /** Pass 1 skips bodies, so an error it finds may come after a malformed instruction: report the
@@ -336,6 +342,7 @@ class Assembler {
         this.instrs = [];
         this.labels = [];
         this.scratchDepth = 0;
+      this.flatStack = [];
         this.localNames = new Map();
         this.pos = f.body;
         this.instrList();
@@ -832,6 +839,7 @@ class Assembler {
       }
       this.labels = [];
       this.scratchDepth = 0;
+      this.flatStack = [];
       this.pos = f.body;
       this.instrList();
       if (this.kind() !== T_RPAREN) throw this.unexpected();
@@ -851,6 +859,7 @@ class Assembler {
       this.instrs = [];
       this.labels = [];
       this.scratchDepth = 0;
+      this.flatStack = [];
       this.localNames = new Map();
       this.pos = r.start;
       if (r.single) this.instr();
@@ -1119,12 +1128,59 @@ class Assembler {
     else { this.w.u8(info.prefix); this.w.u32(info.code); }
   }
 
-  /** Instructions until `)`, `end`, `else` or EOF. */
+  /** Flat blocks opened by the instruction lists being parsed (kept on an explicit stack, so deeply
+   *  nested flat code, e.g. a big br_table dispatch, does not recurse). */
+  private flatStack: { label: string | null; isIf: boolean; sawElse: boolean }[] = [];
+
+  /** Instructions until `)`, EOF, or an `end`/`else` that closes a block opened outside this list. */
   private instrList(): void {
+    const stack = this.flatStack;
+    const base = stack.length;
     for (;;) {
       const k = this.kind();
-      if (k === T_RPAREN || k === T_EOF) return;
-      if (k === T_ATOM && (this.isAtom('end') || this.isAtom('else'))) return;
+      if (k === T_RPAREN || k === T_EOF) {
+        if (stack.length > base) throw this.unexpected();
+        return;
+      }
+      if (k === T_ATOM) {
+        const isEnd = this.isAtom('end');
+        if (isEnd || this.isAtom('else')) {
+          if (stack.length === base) return;
+          const top = stack[stack.length - 1];
+          const et = this.pos;
+          if (!isEnd) {
+            if (!top.isIf || top.sawElse) throw this.unexpected();
+            top.sawElse = true;
+            this.pos++;
+            this.endLabel(top.label);
+            // like wabt, an empty else arm is not encoded
+            if (!this.isAtom('end')) {
+              this.mark(et, this.pos);
+              this.w.u8(OPTAB[OPID.else].code);
+            }
+            continue;
+          }
+          this.pos++;
+          this.endLabel(top.label);
+          this.mark(et, this.pos);
+          this.w.u8(OPTAB[OPID.end].code);
+          this.labels.pop();
+          stack.pop();
+          continue;
+        }
+        const info = this.opAt();
+        if (info.imm === I_BlockType) {
+          const startTok = this.pos++;
+          const label = this.optId();
+          const markAt = this.w.len;
+          this.emitOp(info);
+          this.blockType();
+          this.instrs.push(markAt, this.t.start[startTok], this.t.end[this.pos - 1]);
+          this.labels.push(label);
+          stack.push({ label, isIf: info.id === OPID.if, sawElse: false });
+          continue;
+        }
+      }
       this.instr();
     }
   }
@@ -1145,32 +1201,7 @@ class Assembler {
     const startTok = this.pos;
     const info = this.opAt();
     this.pos++;
-    if (info.imm === I_BlockType) {
-      const label = this.optId();
-      const markAt = this.w.len;
-      this.emitOp(info);
-      this.blockType();
-      this.instrs.push(markAt, this.t.start[startTok], this.t.end[this.pos - 1]);
-      this.labels.push(label);
-      this.instrList();
-      if (info.id === OPID.if && this.isAtom('else')) {
-        const et = this.pos++;
-        this.endLabel(label);
-        // like wabt, an empty else arm is not encoded
-        if (!this.isAtom('end')) {
-          this.mark(et, this.pos);
-          this.w.u8(OPTAB[OPID.else].code);
-          this.instrList();
-        }
-      }
-      if (!this.isAtom('end')) throw this.unexpected();
-      const et = this.pos++;
-      this.endLabel(label);
-      this.mark(et, this.pos);
-      this.w.u8(OPTAB[OPID.end].code);
-      this.labels.pop();
-      return;
-    }
+    if (info.imm === I_BlockType) throw this.err('unexpected token', startTok); // flat blocks: see instrList
     const markAt = this.w.len;
     this.plain(info);
     this.instrs.push(markAt, this.t.start[startTok], this.t.end[this.pos - 1]);

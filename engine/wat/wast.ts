@@ -349,7 +349,13 @@ class WastParser {
 export function parseWast(text: string): WastCommand[] {
   const lines = new LineIndex(text);
   const toks = tokenize(text, lines);
-  return new WastParser(text, toks, lines).commands();
+  const p = new WastParser(text, toks, lines);
+  try {
+    return p.commands();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw p.err('nesting too deep', Math.min(p.pos, toks.count - 1));
+    throw e;
+  }
 }
 
 // ---- matching and printing ------------------------------------------------------------------------

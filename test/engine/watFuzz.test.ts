@@ -154,3 +154,13 @@ test('mutated .wast: only ParseError escapes', () => {
     });
   }
 });
+
+test('deep nesting: flat blocks do not recurse; runaway folded nesting is a ParseError', () => {
+  const n = 20000;
+  const flat = assembleWat(`(module (func ${'block '.repeat(n)}${'end '.repeat(n)}))`).binary;
+  assert.ok(WebAssembly.validate(flat));
+  const deep = `(module (func (drop ${'(i32.add (i32.const 1) '.repeat(200000)}(i32.const 1)${')'.repeat(200000)})))`;
+  check(deep, 'deep folded', () => assembleWat(deep));
+  const script = `(assert_return (invoke "f") ${'(either '.repeat(200000)}${')'.repeat(200000)})`;
+  check(script, 'deep either', () => parseWast(script));
+});
