@@ -190,7 +190,6 @@ class Assembler {
   private localNames = new Map<string, number>();
   /** Instruction locations of the body being encoded: (byteOffset, textOffset, endOffset) triples. */
   private instrs: number[] = [];
-  private readonly typeUseQueue: TypeUseAst[] = [];
 
   constructor(readonly text: string, readonly t: Tokens, readonly lines: LineIndex, readonly names: boolean) {}
 
@@ -507,8 +506,6 @@ class Assembler {
       }
       f.body = this.pos;
       this.skipToClose();
-    } else if (typeUse.paramNames.some((n) => n !== null)) {
-      // names in an imported function's params are allowed but irrelevant
     }
     f.endTok = this.pos;
   }
@@ -793,7 +790,6 @@ class Assembler {
   private pass2(): WatResult {
     const nFuncImports = this.imports.filter((i) => i.kind === 0).length;
     const code = new ByteWriter();
-    const bodyStarts: number[] = [];
     const mapEntries: number[] = []; // (byteOffset, textOffset, endOffset) triples
     const funcLocs: WatFuncLocation[] = [];
     // funcs: fields in text order (steps)
@@ -803,7 +799,8 @@ class Assembler {
       const r = this.resolveTypeUse(f.typeUse);
       f.typeIdx = r.idx;
       f.params = r.params;
-      const funcIndex = step.kind === 'importfunc' ? this.funcIndexOf(step.index) : nFuncImports + defined++;
+      // imports precede definitions (else "import after ..."), so field order is index order
+      const funcIndex = step.kind === 'importfunc' ? step.index : nFuncImports + defined++;
       funcLocs.push({
         funcIndex, name: f.name, textOffset: this.t.start[f.startTok], endOffset: this.t.end[f.endTok],
         line: this.lines.line(this.t.start[f.startTok]),
@@ -847,7 +844,6 @@ class Assembler {
       this.w.u8(OPTAB[OPID.end].code);
       code.u32(this.w.len);
       const base = code.len;
-      bodyStarts.push(base);
       code.bytes(this.w.buf.subarray(0, this.w.len));
       const ins = this.instrs;
       for (let k = 0; k < ins.length; k += 3) mapEntries.push(base + ins[k], ins[k + 1], ins[k + 2]);
@@ -948,7 +944,7 @@ class Assembler {
         s.name(im.field);
         s.u8(im.kind);
         switch (im.kind) {
-          case 0: s.u32(this.funcFields[this.funcFieldOfIndex(im.index)].typeIdx); break;
+          case 0: s.u32(this.funcFields[im.index].typeIdx); break;
           case 1: { const tb = this.tableFields[im.index]; s.u8(tb.elem); writeLimits(s, tb.min, tb.max); break; }
           case 2: { const m = this.memFields[im.index]; writeLimits(s, m.min, m.max); break; }
           case 3: { const g = this.globalFields[im.index]; s.u8(g.type); s.u8(g.mutable ? 1 : 0); break; }
@@ -1008,20 +1004,6 @@ class Assembler {
     if (this.names) this.nameSection(out);
     funcLocs.sort((x, y) => x.funcIndex - y.funcIndex);
     return { binary: out.toArray(), sourceMap: { instructions, funcs: funcLocs } };
-  }
-
-  private funcIndexCache: number[] | null = null;
-  /** Function index of funcFields[i] (imports come first in the index space; text order otherwise). */
-  private funcIndexOf(fieldIdx: number): number {
-    if (!this.funcIndexCache) {
-      this.funcIndexCache = [];
-      // funcs Space was populated in text order, and imports precede definitions, so field order = index order
-      for (let i = 0; i < this.funcFields.length; i++) this.funcIndexCache.push(i);
-    }
-    return this.funcIndexCache[fieldIdx];
-  }
-  private funcFieldOfIndex(idx: number): number {
-    return idx;
   }
 
   /** The function of an element expression that is exactly `ref.func x` (such segments are encoded
@@ -1216,7 +1198,6 @@ class Assembler {
   }
 
   private folded(): void {
-    const open = this.pos;
     this.pos++;
     const startTok = this.pos;
     const info = this.opAt();
@@ -1267,7 +1248,6 @@ class Assembler {
       this.w.u8(OPTAB[OPID.end].code);
       this.pos++;
       this.labels.pop();
-      void open;
       return;
     }
     // plain: parse immediates into a temp buffer, then operands, then emit
@@ -1549,11 +1529,11 @@ class Assembler {
     // lane literals: number-like atoms (a flat instruction may follow)
     while (this.kind(first + count) === T_ATOM && !opByName(this.str(first + count)) && !KEYWORDS.has(this.str(first + count))) count++;
     if (count !== n) throw this.err('wrong number of lane literals', count > n ? first + n : first + count);
-    return encodeV128(shape, (k) => {
+    return encodeV128(shape, () => {
       switch (shape) {
         case 'f32x4': return BigInt(this.f32Lit() >>> 0);
         case 'f64x2': return BigInt.asUintN(64, this.f64Lit());
-        default: void k; return this.intLit(128 / n);
+        default: return this.intLit(128 / n);
       }
     });
   }
