@@ -90,6 +90,12 @@ interface Ctrl {
   elseFix: number; // if: position of BR_UNLESS's target operand, -1 once patched
 }
 
+/** The move op for a value of type t: 32-bit values copy one word (the high word of an i32/f32/ref
+ *  slot is never read), 64-bit values two, v128 four. */
+function movOp(t: ValType): number {
+  return t === ValType.V128 ? I.MOV128 : t === ValType.I64 || t === ValType.F64 ? I.MOV : I.MOV32;
+}
+
 const K_BLOCK = 0, K_LOOP = 1, K_IF = 2, K_ELSE = 3, K_FUNC = 4;
 
 export function translate(env: TranslateEnv, funcIndex: number, captureAt = -1): Translated {
@@ -350,13 +356,13 @@ export function translate(env: TranslateEnv, funcIndex: number, captureAt = -1):
       }
       case Op.local_get: {
         const t = localTypes[r.idx];
-        begin(t === ValType.V128 ? I.MOV128 : I.MOV);
+        begin(movOp(t));
         code.push(push(t), 2 * localSlot[r.idx]);
         break;
       }
       case Op.local_set: case Op.local_tee: {
         const t = localTypes[r.idx];
-        begin(t === ValType.V128 ? I.MOV128 : I.MOV);
+        begin(movOp(t));
         const s = op === Op.local_set ? pop() : 2 * (L + h - slotCount(t));
         code.push(2 * localSlot[r.idx], s);
         break;
