@@ -1,6 +1,7 @@
 // The `wasm-rewind` command line. Node-specific (file access), hence under engine/node/.
-//   wasm-rewind run <module.wasm|module.wat> [--invoke NAME [ARGS...]]
-import { readFileSync } from 'node:fs';
+//   wasm-rewind run <module.wasm|module.wat> [--dir D] [--env K=V] [--invoke NAME [VALUES...]] [-- ARGS...]
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { importsWasi, nodeWasi, runWasiCommand } from './wasiRun';
 import { decodeModule } from '../binary/decoder';
 import { validateModule } from '../validate/validator';
 import { assembleWat } from '../wat/assembler';
@@ -9,11 +10,19 @@ import { DecodeError, LinkError, ParseError, Trap, ValidationError, WasmError } 
 import { ValType, valTypeName, funcTypeToString, type FuncType } from '../core/types';
 import { formatValue, f32, f64, i32, i64, type WasmValue } from '../runtime/values';
 
-const USAGE = `usage: wasm-rewind run <module.wasm|module.wat> [--invoke NAME [ARGS...]]
+const USAGE = `usage: wasm-rewind run <module.wasm|module.wat> [options] [-- ARGS...]
 
-Runs a WebAssembly module in the Wasm Rewind engine (no WASI yet). With --invoke, calls the exported
-function NAME with ARGS (decimal or 0x-hex integers, floats, nan, inf) and prints its results, one per
-line; without it, instantiates the module, which runs its start function.`;
+Runs a WebAssembly module in the Wasm Rewind engine.
+  A WASI command (imports wasi_snapshot_preview1 or exports _start) runs _start with ARGS as its
+  argv, streams stdout/stderr and exits with the program's exit code (134 on a trap).
+  --invoke NAME [VALUES...]  call the exported function NAME with VALUES (decimal or 0x-hex integers,
+                             floats, nan, inf) and print its results, one per line
+  --dir HOST[:GUEST]         preopen a host directory (repeatable; none = no file system)
+  --env KEY=VALUE            set an environment variable for the program (repeatable)
+Without --invoke and without WASI, the module is instantiated, which runs its start function.`;
+
+/** Exit status of a run that trapped (128 + SIGABRT, as native runtimes report an abort). */
+export const TRAP_EXIT = 134;
 
 export class UsageError extends Error {}
 
@@ -61,55 +70,94 @@ export interface CliIo {
   err(line: string): void;
 }
 
+interface RunOptions {
+  file: string;
+  invoke: string | null;
+  values: string[];
+  dirs: string[];
+  env: string[];
+  programArgs: string[];
+}
+
+function parseRunArgs(rest: string[]): RunOptions {
+  const file = rest[0];
+  if (!file || file.startsWith('--')) throw new UsageError('run: missing module file');
+  const o: RunOptions = { file, invoke: null, values: [], dirs: [], env: [], programArgs: [] };
+  for (let i = 1; i < rest.length; i++) {
+    const a = rest[i];
+    const value = (): string => {
+      const v = rest[++i];
+      if (v === undefined || v === '--') throw new UsageError(`run: ${a} needs a value`);
+      return v;
+    };
+    if (a === '--') { o.programArgs = rest.slice(i + 1); break; }
+    else if (a === '--dir') o.dirs.push(value());
+    else if (a === '--env') {
+      const kv = value();
+      if (!/^[^=]+=/.test(kv)) throw new UsageError(`run: --env expects KEY=VALUE, got '${kv}'`);
+      o.env.push(kv);
+    } else if (a === '--invoke') {
+      o.invoke = value();
+      while (i + 1 < rest.length && !/^--[a-z]/.test(rest[i + 1]) && rest[i + 1] !== '--') o.values.push(rest[++i]);
+    } else throw new UsageError(`run: unexpected argument '${a}'`);
+  }
+  return o;
+}
+
 /** Runs the CLI; returns the process exit code. */
 export function main(argv: string[], io: CliIo): number {
   const [cmd, ...rest] = argv;
-  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { io.out(USAGE); return cmd ? 0 : 2; }
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { (cmd ? io.out : io.err)(USAGE); return cmd ? 0 : 2; }
   if (cmd !== 'run') { io.err(`wasm-rewind: unknown command '${cmd}'\n${USAGE}`); return 2; }
-  const file = rest[0];
-  if (!file || file.startsWith('--')) { io.err(`wasm-rewind run: missing module file\n${USAGE}`); return 2; }
-  let invoke: string | null = null;
-  let args: string[] = [];
-  for (let i = 1; i < rest.length; i++) {
-    if (rest[i] === '--invoke') {
-      invoke = rest[i + 1] ?? null;
-      if (invoke === null) { io.err('wasm-rewind run: --invoke needs a function name'); return 2; }
-      args = rest.slice(i + 2);
-      break;
-    }
-    io.err(`wasm-rewind run: unexpected argument '${rest[i]}'`);
-    return 2;
-  }
+  let o: RunOptions;
+  try { o = parseRunArgs(rest); } catch (e) { io.err(`wasm-rewind ${(e as Error).message}\n\n${USAGE}`); return 2; }
+  const file = o.file;
   try {
+    for (const d of o.dirs) {
+      const host = d.includes(':') ? d.slice(0, d.indexOf(':')) : d;
+      if (!existsSync(host) || !statSync(host).isDirectory()) throw new UsageError(`--dir ${d}: no such directory '${host}'`);
+    }
     const bytes = loadModuleBytes(file);
     const module = decodeModule(bytes);
     validateModule(module);
     const store = new Store();
-    const instance = store.instantiate(module, (mod, name) => {
-      void mod; void name;
-      return undefined; // no host modules yet: any import is a LinkError naming it
-    });
-    if (invoke !== null) {
-      const ext = instance.exports.get(invoke);
+    const isCommand = importsWasi(module) || module.exports.some((e) => e.kind === 'func' && e.name === '_start');
+    if (o.invoke === null && isCommand) {
+      try {
+        return runWasiCommand(module, { args: [file, ...o.programArgs], env: o.env, dirs: o.dirs }, store);
+      } catch (e) {
+        if (e instanceof Trap) { io.err(describeError(file, e)); return TRAP_EXIT; }
+        throw e;
+      }
+    }
+    const wasi = importsWasi(module) ? nodeWasi({ args: [file, ...o.programArgs], env: o.env, dirs: o.dirs }) : null;
+    const instance = store.instantiate(module, wasi ? wasi.imports(store) : () => undefined);
+    if (o.invoke !== null) {
+      const ext = instance.exports.get(o.invoke);
       if (!ext || ext.kind !== 'func') {
         const names = module.exports.filter((e) => e.kind === 'func').map((e) => e.name);
-        io.err(`wasm-rewind: no exported function '${invoke}' (exports: ${names.join(', ') || 'none'})`);
+        io.err(`wasm-rewind: no exported function '${o.invoke}' (exports: ${names.join(', ') || 'none'})`);
         return 1;
       }
-      const exp = module.exports.find((e) => e.name === invoke)!;
+      const exp = module.exports.find((e) => e.name === o.invoke)!;
       const type: FuncType = module.types[module.funcTypeIndices[exp.index]];
-      if (args.length !== type.params.length) {
-        io.err(`wasm-rewind: ${invoke} takes ${type.params.length} argument(s) ${funcTypeToString(type)}, got ${args.length}`);
+      if (o.values.length !== type.params.length) {
+        io.err(`wasm-rewind: ${o.invoke} takes ${type.params.length} argument(s) ${funcTypeToString(type)}, got ${o.values.length}`);
         return 2;
       }
-      const values = args.map((a, i) => parseArg(a, type.params[i]));
-      const results = store.invoke(ext.func, values);
+      const values = o.values.map((a, i) => parseArg(a, type.params[i]));
+      let results: WasmValue[];
+      try { results = store.invoke(ext.func, values); } catch (e) {
+        if (e instanceof Trap) { io.err(describeError(file, e)); return TRAP_EXIT; }
+        throw e;
+      }
       for (const r of results) io.out(`${formatValue(r)}:${valTypeName(r.type)}`);
     }
     return 0;
   } catch (e) {
     io.err(describeError(file, e));
-    return e instanceof UsageError ? 2 : 1;
+    if (e instanceof UsageError) return 2;
+    return e instanceof Trap ? TRAP_EXIT : 1;
   }
 }
 
@@ -128,11 +176,4 @@ export function describeError(file: string, e: unknown): string {
   if (err && err.code === 'ENOENT') return `wasm-rewind: no such file: ${file}`;
   if (err && err.code === 'EISDIR') return `wasm-rewind: is a directory: ${file}`;
   return `wasm-rewind: internal error: ${err && err.stack ? err.stack : String(e)}`;
-}
-
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), {
-    out: (l) => process.stdout.write(l + '\n'),
-    err: (l) => process.stderr.write(l + '\n'),
-  });
 }

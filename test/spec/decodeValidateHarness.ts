@@ -8,6 +8,7 @@
 // Files wast2json refuses as a whole are split into top-level commands and converted one by one;
 // commands it still refuses are counted as "refused".
 
+import { isMain } from '../support/isMain';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -163,4 +164,4 @@ function main(): void {
   process.exitCode = total.failures > 0 ? 1 : 0;
 }
 
-if (require.main === module) main();
+if (isMain('decodeValidateHarness')) main();

@@ -5,6 +5,7 @@
 // expects an error passes when the right kind of error is raised (DecodeError/ParseError for malformed,
 // ValidationError for invalid, LinkError for unlinkable, Trap for traps) AND its message starts with the
 // testsuite's text; a right kind with another message is a failure too (listed as such).
+import { isMain } from '../support/isMain';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseWast, wastModuleBinary, matchWastPattern, formatWastValue, formatWastPattern, formatWastAction,
@@ -217,7 +218,7 @@ export function runSuite(files = suiteFiles(), log: (s: string) => void = consol
   return results;
 }
 
-if (require.main === module) {
+if (isMain('runSpec')) {
   const args = process.argv.slice(2);
   const verbose = args.includes('-v') || args.includes('--verbose');
   const filters = args.filter((a) => !a.startsWith('-'));

@@ -12,6 +12,7 @@
 // Also runnable as a development script after building:
 //   node out/test/support/disasmRoundTrip.js [wast-name-filter...]
 
+import { isMain } from './isMain';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -412,4 +413,4 @@ function main(): void {
   }
 }
 
-if (require.main === module) main();
+if (isMain('disasmRoundTrip')) main();
