@@ -130,7 +130,7 @@ export function runFast(m: Machine, budget: number): number {
         const k = I32[(fp2 + code[pc + 4])] >>> 0;
         if (k >= t.size) { m.trapCode = T_UNDEF; status = 1; break main; }
         const h = t.elems[k];
-        if (h === 0) { m.trapCode = T_UNINIT; status = 1; break main; }
+        if (h === 0) { m.trapCode = T_UNINIT; m.trapArg = k; status = 1; break main; }
         if (funcs[h - 1].typeId !== code[pc + 1]) { m.trapCode = T_MISMATCH; status = 1; break main; }
         fidx = h - 1; argw = code[pc + 3]; npc = pc + 5;
         if (op === 12) {
@@ -600,7 +600,7 @@ export function runExact(m: Machine, skipBreak: number): number {
         const k = I32[(fp2 + code[pc + 4])] >>> 0;
         if (k >= t.size) { m.trapCode = T_UNDEF; status = 1; break main; }
         const h = t.elems[k];
-        if (h === 0) { m.trapCode = T_UNINIT; status = 1; break main; }
+        if (h === 0) { m.trapCode = T_UNINIT; m.trapArg = k; status = 1; break main; }
         if (funcs[h - 1].typeId !== code[pc + 1]) { m.trapCode = T_MISMATCH; status = 1; break main; }
         fidx = h - 1; argw = code[pc + 3]; npc = pc + 5;
         if (op === 12) {

@@ -219,6 +219,8 @@ export class Machine {
   cur: FuncInst;
   fuelLeft = 0;
   trapCode = 0;
+  /** Extra trap detail (the element index of "uninitialized element"). */
+  trapArg = 0;
   hostFunc = 0;
   hostArgW = 0;
   hostTail = false;
@@ -329,7 +331,10 @@ export class Machine {
           if (this.state === 'done') return 'done';
           continue;
         case Status.Break: this.skipBreak = this.pc; return 'breakpoint';
-        case Status.Trap: this.failTrap(this.trapCode, this.cur, this.pc); return 'trap';
+        case Status.Trap:
+          this.failTrap(this.trapCode, this.cur, this.pc,
+            this.trapCode === TrapCode.UninitializedElement ? `${TRAP_MESSAGES[TrapCode.UninitializedElement]} ${this.trapArg}` : undefined);
+          return 'trap';
       }
     }
   }
