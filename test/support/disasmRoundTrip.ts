@@ -5,9 +5,8 @@
 // comments). Constant expressions and bodies of `(module binary ...)` modules are compared
 // instruction by instruction, since such binaries may pad their LEB128s.
 //
-// Assemblers: the project's own `assembleWat` (engine/wat/assembler.ts, loaded only if it exists)
-// and wabt's `wat2wasm` (used only if installed). Modules come from testsuite .wast files converted
-// with wabt's `wast2json`.
+// Assemblers: the project's own `assembleWat` (engine/wat/assembler.ts) and wabt's `wat2wasm` (used
+// only if installed). Modules come from testsuite .wast files converted with wabt's `wast2json`.
 //
 // Also runnable as a development script after building:
 //   node out/test/support/disasmRoundTrip.js [wast-name-filter...]
@@ -22,6 +21,7 @@ import { BlockKind, InstrReader } from '../../engine/core/instr';
 import type { ConstExpr, ElemItem, Module } from '../../engine/core/module';
 import { Imm, Op } from '../../engine/core/opcodes';
 import { printModule } from '../../engine/disasm/printer';
+import { assembleWat } from '../../engine/wat/assembler';
 
 export const SUITE = process.env.WASM_SPEC_TESTSUITE ?? '/work/shared/wasm-spec-testsuite';
 const WABT_FLAGS = ['--enable-tail-call'];
@@ -89,25 +89,14 @@ export function wat2wasmMany(texts: string[]): (Uint8Array | Error)[] {
   }
 }
 
-/** The project's assembler if engine/wat/assembler.ts has landed, else null. */
-export function projectAssembler(): Assemble | null {
-  try {
-    // computed path: the module may not exist yet, and must not be a static import
-    const path = '../../engine/wat/' + 'assembler';
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(path) as { assembleWat?: (text: string) => { binary: Uint8Array } };
-    if (typeof mod.assembleWat !== 'function') return null;
-    const fn = mod.assembleWat;
-    return text => fn(text).binary;
-  } catch {
-    return null;
-  }
+/** The project's assembler (engine/wat/assembler.ts). */
+export function projectAssembler(): Assemble {
+  return text => assembleWat(text).binary;
 }
 
 export function availableAssemblers(): NamedAssembler[] {
   const list: NamedAssembler[] = [];
-  const own = projectAssembler();
-  if (own) list.push({ name: 'assembleWat', assemble: own });
+  list.push({ name: 'assembleWat', assemble: projectAssembler() });
   if (haveWat2wasm) list.push({ name: 'wat2wasm', assemble: wat2wasm, assembleMany: haveWast2json ? wat2wasmMany : undefined });
   return list;
 }
