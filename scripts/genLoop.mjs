@@ -10,7 +10,7 @@
 //   @N                (fp2 + code[pc + N]): the value-stack word index of the N-th slot operand.
 //   #N                code[pc + N]: the N-th raw operand.
 //   NEXT(k);          advance pc by k and dispatch the next instruction.
-//   JUMP(e);          continue at pc = e.
+//   JUMP(e);          continue at pc = e, which must be a FUEL op (FAST charges it and skips it).
 //   //#if V1 V2 ...   lines kept only in the listed variants; //#else, //#endif.
 //   //#define NAME text   NAME; (anywhere) is replaced by text (one line).
 // Variants:
@@ -47,7 +47,9 @@ function variant(v) {
     let s = line;
     s = s.replace(/\b([A-Z][A-Z_]+);/g, (all, n) => (defines.has(n) ? defines.get(n) : all));
     s = s.replace(/\bNEXT\(([^)]*)\);/g, v === 'FAST' ? 'pc += $1; continue;' : 'pc += $1; status = 5; break main;');
-    s = s.replace(/\bJUMP\((.*?)\);/g, v === 'FAST' ? 'pc = $1; continue;' : 'pc = $1; status = 5; break main;');
+    s = s.replace(/\bJUMP\((.*?)\);/g, v === 'FAST'
+      ? '{ const t_ = $1, n_ = code[t_ + 1]; if ((fuel -= n_) < 0) { fuel += n_; pc = t_; status = 2; break main; } pc = t_ + 2; continue; }'
+      : 'pc = $1; status = 5; break main;');
     s = s.replace(/@(\d+)/g, '(fp2 + code[pc + $1])');
     s = s.replace(/#(\d+)/g, 'code[pc + $1]');
     s = s.replace(/\$([A-Z][A-Z0-9_]*)/g, (_, n) => String(num.get(n)));

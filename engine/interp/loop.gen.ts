@@ -15,6 +15,9 @@
 // 2 FUEL (a block did not fit the remaining fuel; pc at its FUEL op), 3 HOST (a host function is to be
 // called: m.hostFunc, m.hostArgW, m.hostTail; pc at the continuation), 4 BREAK (pc at the patched op),
 // 5 STEP (EXACT only: one instruction retired).
+// Every branch target, function entry and call continuation is a FUEL op; FAST's JUMP charges the
+// target block's count itself and continues just past the FUEL op (saving a dispatch per taken branch,
+// call and return); when the block does not fit it stops AT the FUEL op (status 2).
 
 import type { Machine } from '../runtime/store';
 import * as simd from './simd';
@@ -64,25 +67,25 @@ export function runFast(m: Machine, budget: number): number {
       case 1: pc += 1; continue;
       case 2: status = 4; break main;
       case 3: m.trapCode = T_UNREACHABLE; status = 1; break main;
-      case 4: pc = code[pc + 1]; continue;
+      case 4: { const t_ = code[pc + 1], n_ = code[t_ + 1]; if ((fuel -= n_) < 0) { fuel += n_; pc = t_; status = 2; break main; } pc = t_ + 2; continue; }
       case 5: {
         const n = code[pc + 2];
         for (let i = 0; i < n; i++) {
           const d = fp2 + code[pc + 3 + 2 * i], s = fp2 + code[pc + 4 + 2 * i];
           I32[d] = I32[s]; I32[d + 1] = I32[s + 1];
         }
-        pc = code[pc + 1]; continue;
+        { const t_ = code[pc + 1], n_ = code[t_ + 1]; if ((fuel -= n_) < 0) { fuel += n_; pc = t_; status = 2; break main; } pc = t_ + 2; continue; }
       }
       case 6:
         if (I32[(fp2 + code[pc + 1])] !== 0) {
           fuel += code[pc + 3];
-          pc = code[pc + 2]; continue;
+          { const t_ = code[pc + 2], n_ = code[t_ + 1]; if ((fuel -= n_) < 0) { fuel += n_; pc = t_; status = 2; break main; } pc = t_ + 2; continue; }
         }
         pc += 4; continue;
       case 7:
         if (I32[(fp2 + code[pc + 1])] === 0) {
           fuel += code[pc + 3];
-          pc = code[pc + 2]; continue;
+          { const t_ = code[pc + 2], n_ = code[t_ + 1]; if ((fuel -= n_) < 0) { fuel += n_; pc = t_; status = 2; break main; } pc = t_ + 2; continue; }
         }
         pc += 4; continue;
       case 8:
@@ -93,7 +96,7 @@ export function runFast(m: Machine, budget: number): number {
             I32[d] = I32[s]; I32[d + 1] = I32[s + 1];
           }
           fuel += code[pc + 3];
-          pc = code[pc + 2]; continue;
+          { const t_ = code[pc + 2], n_ = code[t_ + 1]; if ((fuel -= n_) < 0) { fuel += n_; pc = t_; status = 2; break main; } pc = t_ + 2; continue; }
         }
         pc += 5 + 2 * code[pc + 4]; continue;
       case 9: {
@@ -107,7 +110,7 @@ export function runFast(m: Machine, budget: number): number {
           const d = fp2 + code[r + 2 + 2 * i], s = fp2 + code[r + 3 + 2 * i];
           I32[d] = I32[s]; I32[d + 1] = I32[s + 1];
         }
-        pc = code[r]; continue;
+        { const t_ = code[r], n_ = code[t_ + 1]; if ((fuel -= n_) < 0) { fuel += n_; pc = t_; status = 2; break main; } pc = t_ + 2; continue; }
       }
       case 10: {
         const n = code[pc + 1];
@@ -122,7 +125,7 @@ export function runFast(m: Machine, budget: number): number {
         fp2 = frames[fsp + 2];
         code = cur.code!;
         if (cur.inst !== inst) { inst = cur.inst; { const mi = inst === null ? null : inst.mem0; if (mi === null) { u8 = EMPTY_U8; dv = EMPTY_DV; memLen = 0; } else { u8 = mi.u8; dv = mi.dv; memLen = mi.u8.length; } } }
-        continue;
+        { const t_ = pc, n_ = code[t_ + 1]; if ((fuel -= n_) < 0) { fuel += n_; pc = t_; status = 2; break main; } pc = t_ + 2; continue; }
       }
       case 11: case 12: {
         // CALL_INDIRECT typeId tableAddr argw idxw
@@ -144,7 +147,7 @@ export function runFast(m: Machine, budget: number): number {
           for (let i = fp2 + f.paramWords, e = fp2 + f.localWords; i < e; i++) I32[i] = 0;
           cur = f; code = f.code!; pc = 0;
           if (f.inst !== inst) { inst = f.inst; { const mi = inst === null ? null : inst.mem0; if (mi === null) { u8 = EMPTY_U8; dv = EMPTY_DV; memLen = 0; } else { u8 = mi.u8; dv = mi.dv; memLen = mi.u8.length; } } }
-          continue;
+          { const t_ = pc, n_ = code[t_ + 1]; if ((fuel -= n_) < 0) { fuel += n_; pc = t_; status = 2; break main; } pc = t_ + 2; continue; }
         }
       }
       // falls through to the call sequence with fidx/argw/npc set
@@ -160,7 +163,7 @@ export function runFast(m: Machine, budget: number): number {
         for (let i = nfp2 + f.paramWords, e = nfp2 + f.localWords; i < e; i++) I32[i] = 0;
         cur = f; code = f.code!; fp2 = nfp2; pc = 0;
         if (f.inst !== inst) { inst = f.inst; { const mi = inst === null ? null : inst.mem0; if (mi === null) { u8 = EMPTY_U8; dv = EMPTY_DV; memLen = 0; } else { u8 = mi.u8; dv = mi.dv; memLen = mi.u8.length; } } }
-        continue;
+        { const t_ = pc, n_ = code[t_ + 1]; if ((fuel -= n_) < 0) { fuel += n_; pc = t_; status = 2; break main; } pc = t_ + 2; continue; }
       }
       case 14: {
         // RETURN_CALL funcAddr argw
@@ -173,7 +176,7 @@ export function runFast(m: Machine, budget: number): number {
         for (let i = fp2 + f.paramWords, e = fp2 + f.localWords; i < e; i++) I32[i] = 0;
         cur = f; code = f.code!; pc = 0;
         if (f.inst !== inst) { inst = f.inst; { const mi = inst === null ? null : inst.mem0; if (mi === null) { u8 = EMPTY_U8; dv = EMPTY_DV; memLen = 0; } else { u8 = mi.u8; dv = mi.dv; memLen = mi.u8.length; } } }
-        continue;
+        { const t_ = pc, n_ = code[t_ + 1]; if ((fuel -= n_) < 0) { fuel += n_; pc = t_; status = 2; break main; } pc = t_ + 2; continue; }
       }
 
       // ---- moves, constants, globals ----------------------------------------------------------------
@@ -592,7 +595,7 @@ export function runExact(m: Machine, skipBreak: number): number {
         fp2 = frames[fsp + 2];
         code = cur.code!;
         if (cur.inst !== inst) { inst = cur.inst; { const mi = inst === null ? null : inst.mem0; if (mi === null) { u8 = EMPTY_U8; dv = EMPTY_DV; memLen = 0; } else { u8 = mi.u8; dv = mi.dv; memLen = mi.u8.length; } } }
-        status = 5; break main;
+        pc = pc; status = 5; break main;
       }
       case 11: case 12: {
         // CALL_INDIRECT typeId tableAddr argw idxw
@@ -614,7 +617,7 @@ export function runExact(m: Machine, skipBreak: number): number {
           for (let i = fp2 + f.paramWords, e = fp2 + f.localWords; i < e; i++) I32[i] = 0;
           cur = f; code = f.code!; pc = 0;
           if (f.inst !== inst) { inst = f.inst; { const mi = inst === null ? null : inst.mem0; if (mi === null) { u8 = EMPTY_U8; dv = EMPTY_DV; memLen = 0; } else { u8 = mi.u8; dv = mi.dv; memLen = mi.u8.length; } } }
-          status = 5; break main;
+          pc = pc; status = 5; break main;
         }
       }
       // falls through to the call sequence with fidx/argw/npc set
@@ -630,7 +633,7 @@ export function runExact(m: Machine, skipBreak: number): number {
         for (let i = nfp2 + f.paramWords, e = nfp2 + f.localWords; i < e; i++) I32[i] = 0;
         cur = f; code = f.code!; fp2 = nfp2; pc = 0;
         if (f.inst !== inst) { inst = f.inst; { const mi = inst === null ? null : inst.mem0; if (mi === null) { u8 = EMPTY_U8; dv = EMPTY_DV; memLen = 0; } else { u8 = mi.u8; dv = mi.dv; memLen = mi.u8.length; } } }
-        status = 5; break main;
+        pc = pc; status = 5; break main;
       }
       case 14: {
         // RETURN_CALL funcAddr argw
@@ -643,7 +646,7 @@ export function runExact(m: Machine, skipBreak: number): number {
         for (let i = fp2 + f.paramWords, e = fp2 + f.localWords; i < e; i++) I32[i] = 0;
         cur = f; code = f.code!; pc = 0;
         if (f.inst !== inst) { inst = f.inst; { const mi = inst === null ? null : inst.mem0; if (mi === null) { u8 = EMPTY_U8; dv = EMPTY_DV; memLen = 0; } else { u8 = mi.u8; dv = mi.dv; memLen = mi.u8.length; } } }
-        status = 5; break main;
+        pc = pc; status = 5; break main;
       }
 
       // ---- moves, constants, globals ----------------------------------------------------------------
