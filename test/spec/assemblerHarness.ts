@@ -1,10 +1,14 @@
-// Assembler conformance harness (run from out/: `node out/test/spec/assemblerHarness.js [filter]`).
-// For every module of every .wast in the spec testsuite (top level, proposals/tail-call,
-// proposals/extended-const) it assembles text modules with assembleWat (names off) and compares them
-// with wabt's wast2json output (the development oracle), and checks that every
-// `assert_malformed (module quote ...)` fails with a ParseError whose message starts with the
-// expected text. With --names, compares with the name section on against `--debug-names`.
-// Needs wast2json on PATH; exits 0 with a notice when it is missing.
+// Assembler conformance harness: `node scripts/build.mjs && node out/test/spec/assemblerHarness.js
+// [filter] [-v] [--names]`. For every module of every .wast in the spec testsuite (top level,
+// proposals/tail-call, proposals/extended-const) it
+//  - assembles text/quote modules with assembleWat (names off; with --names, names on against wabt's
+//    --debug-names) and compares them byte for byte with wabt's wast2json output (per-module wat2wasm
+//    when wast2json rejects a whole file; modules wabt 1.0.32 cannot assemble at all are counted apart),
+//  - checks that every `assert_malformed (module quote ...)` fails with a ParseError whose message
+//    starts with the expected text,
+//  - cross-checks with V8 (independent of wabt): `module`s validate, `assert_invalid` modules do not,
+//  - compares every action and expected result of the script parser with wast2json's JSON.
+// Needs wast2json/wat2wasm on PATH; exits 0 with a notice when they are missing.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
