@@ -14,7 +14,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParseError } from '../../engine/core/errors';
+import { opByName } from '../../engine/core/opcodes';
 import { ValType } from '../../engine/core/types';
+import { assembleWat } from '../../engine/wat/assembler';
 import { WasmValue } from '../../engine/runtime/values';
 import { WastAction, WastCommand, WastModule, WastPattern, parseWast, wastModuleBinary } from '../../engine/wat/wast';
 
@@ -57,7 +59,7 @@ function oracle(file: string, key: string): Map<number, JsonCommand> | null {
   return m;
 }
 
-interface FileResult { file: string; noOracle: number; documented: string[]; v8: number; v8ok: number; actions: number; actionsOk: number; modules: number; same: number; diff: string[]; malformed: number; malformedOk: number; errors: string[] }
+interface FileResult { file: string; noOracle: number; documented: string[]; v8: number; v8ok: number; actions: number; actionsOk: number; maps: number; mapsOk: number; modules: number; same: number; diff: string[]; malformed: number; malformedOk: number; errors: string[] }
 
 /** Fallback oracle for modules of files wast2json rejects as a whole (wabt 1.0.32 lacks some newer
  *  syntax): wat2wasm on the module alone; null when wabt cannot assemble it either. */
@@ -155,6 +157,26 @@ function compareAction(c: WastCommand, j: JsonCommand): string | null {
   return null;
 }
 
+/** Every source-map entry must point at the encoding of the instruction written at its text offset
+ *  (the closing paren of a folded block or function maps to `end`), in byte order. */
+function checkSourceMap(text: string): string | null {
+  const { binary, sourceMap } = assembleWat(text, { names: false });
+  let prev = -1;
+  for (const loc of sourceMap.instructions) {
+    if (loc.byteOffset < prev) return `not sorted at byte ${loc.byteOffset}`;
+    prev = loc.byteOffset;
+    const word = /^\(?([a-z0-9_.]*)/.exec(text.slice(loc.textOffset))![1];
+    const info = word === '' ? opByName('end') : opByName(word);
+    if (!info) return `no instruction "${word}" at text offset ${loc.textOffset}`;
+    const b = binary[loc.byteOffset];
+    const ok = word === 'select' ? b === opByName('select')!.code || b === opByName('select_t')!.code
+      : b === (info.prefix || info.code);
+    if (!ok) return `byte 0x${b?.toString(16)} at ${loc.byteOffset} is not ${word || 'end'} (line ${loc.line}:${loc.column})`;
+    if (loc.endOffset <= loc.textOffset) return `empty range at ${loc.textOffset}`;
+  }
+  return null;
+}
+
 function same(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -195,7 +217,7 @@ function firstDiff(a: Uint8Array, b: Uint8Array): string {
 }
 
 function runFile(path: string, key: string): FileResult {
-  const res: FileResult = { file: key, noOracle: 0, documented: [], v8: 0, v8ok: 0, actions: 0, actionsOk: 0, modules: 0, same: 0, diff: [], malformed: 0, malformedOk: 0, errors: [] };
+  const res: FileResult = { file: key, noOracle: 0, documented: [], v8: 0, v8ok: 0, actions: 0, actionsOk: 0, maps: 0, mapsOk: 0, modules: 0, same: 0, diff: [], malformed: 0, malformedOk: 0, errors: [] };
   const ref = oracle(path, key.replace(/\//g, '_'));
   const dir = join(CACHE, key.replace(/\//g, '_'));
   let cmds;
@@ -243,6 +265,11 @@ function runFile(path: string, key: string): FileResult {
       res.errors.push(`line ${c.line}: ${c.type}: ${String(e)}`);
       continue;
     }
+    if (m.kind === 'text') {
+      res.maps++;
+      const why = checkSourceMap(m.text);
+      if (why) res.errors.push(`line ${c.line}: source map: ${why}`); else res.mapsOk++;
+    }
     // second oracle, independent of wabt: V8's validator (top-level files only: Node 20 has the
     // tail-call and extended-const proposals behind flags)
     if (!key.startsWith('proposals/')) {
@@ -273,13 +300,13 @@ function main(): void {
   for (const p of ['proposals/tail-call', 'proposals/extended-const']) {
     for (const f of readdirSync(join(SUITE, p)).sort()) if (f.endsWith('.wast')) files.push([join(SUITE, p, f), `${p}/${f}`]);
   }
-  let tno = 0, tdoc = 0, tv8 = 0, tv8ok = 0, tact = 0, tactOk = 0;
+  let tno = 0, tdoc = 0, tv8 = 0, tv8ok = 0, tact = 0, tactOk = 0, tmap = 0, tmapOk = 0;
   let tm = 0, ts = 0, tmal = 0, tmalOk = 0, terr = 0;
   for (const [path, key] of files) {
     if (filter && !key.includes(filter)) continue;
     const r = runFile(path, key);
     tno += r.noOracle;
-    tv8 += r.v8; tv8ok += r.v8ok; tact += r.actions; tactOk += r.actionsOk;
+    tv8 += r.v8; tv8ok += r.v8ok; tact += r.actions; tactOk += r.actionsOk; tmap += r.maps; tmapOk += r.mapsOk;
     tm += r.modules - r.noOracle; ts += r.same; tmal += r.malformed; tmalOk += r.malformedOk; terr += r.errors.length;
     const bad = r.modules - r.noOracle - r.same + r.malformed - r.malformedOk;
     console.log(`${bad ? 'FAIL' : 'ok  '} ${key}: modules ${r.same}/${r.modules - r.noOracle} identical${r.noOracle ? ` (+${r.noOracle} wabt cannot assemble)` : ''}, malformed ${r.malformedOk}/${r.malformed}`);
@@ -290,8 +317,8 @@ function main(): void {
     if (verbose) for (const d of r.documented) console.log(`     ${d}`);
     tdoc += r.documented.length;
   }
-  console.log(`TOTAL: modules ${ts}/${tm} identical to wast2json/wat2wasm (${tdoc} of them with a documented difference; ${tno} more that wabt 1.0.32 cannot assemble), assert_malformed ${tmalOk}/${tmal} rejected with the expected message, V8 validation verdicts ${tv8ok}/${tv8} as expected, script actions/expectations ${tactOk}/${tact} equal to wast2json's, ${terr} errors`);
-  if (ts !== tm || tmalOk !== tmal || tv8ok !== tv8 || tactOk !== tact) process.exitCode = 1;
+  console.log(`TOTAL: modules ${ts}/${tm} identical to wast2json/wat2wasm (${tdoc} of them with a documented difference; ${tno} more that wabt 1.0.32 cannot assemble), assert_malformed ${tmalOk}/${tmal} rejected with the expected message, V8 validation verdicts ${tv8ok}/${tv8} as expected, script actions/expectations ${tactOk}/${tact} equal to wast2json's, source maps ${tmapOk}/${tmap} consistent, ${terr} errors`);
+  if (ts !== tm || tmalOk !== tmal || tv8ok !== tv8 || tactOk !== tact || tmapOk !== tmap) process.exitCode = 1;
 }
 
 main();
