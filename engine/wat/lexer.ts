@@ -23,7 +23,11 @@ for (const ch of ' "\'(),;[]{}') IDCHAR[ch.charCodeAt(0)] = 0;
 export class LineIndex {
   private readonly starts: number[] = [0];
   constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    // Line breaks as editors count them: LF, CR LF, and a lone CR.
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    }
   }
   /** 1-based line of a 0-based offset. */
   line(offset: number): number {
@@ -91,7 +95,8 @@ export function tokenize(text: string, lines = new LineIndex(text)): Tokens {
     if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) { i++; continue; }
     if (c === 0x3b /* ; */) {
       if (text.charCodeAt(i + 1) === 0x3b) {
-        while (i < n && text.charCodeAt(i) !== 0x0a) i++;
+        // a line comment ends at a newline: LF, CR or CR LF (the text format's `newline`)
+        while (i < n && text.charCodeAt(i) !== 0x0a && text.charCodeAt(i) !== 0x0d) i++;
         continue;
       }
       throw lines.error('unexpected character', i, i + 1);

@@ -383,3 +383,14 @@ test('a module may be given as bare fields', () => {
   const e = run('(func (export "f") (result i32) i32.const 3)');
   assert.equal(e.f(), 3);
 });
+
+test('line comments end at CR, LF or CR LF, and lines are counted as editors count them', () => {
+  for (const nl of ['\n', '\r', '\r\n']) {
+    const text = `(module${nl}  (func (export "f") (result i32)${nl}    (i32.const 1) ;; comment${nl}    (return (i32.const 2))))`;
+    const { binary, sourceMap } = assembleWat(text);
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(binary)) as unknown as { exports: { f(): number } };
+    assert.equal(inst.exports.f(), 2, JSON.stringify(nl));
+    const lines = sourceMap.instructions.map((i) => i.line);
+    assert.deepEqual(lines.slice(0, 3), [3, 4, 4], JSON.stringify(nl));
+  }
+});
