@@ -298,6 +298,13 @@ export class Machine {
     this.cur = f; this.code = f.code!; this.pc = 0; this.fp2 = baseW;
   }
 
+  /** Abandon the current execution (debugger terminate / restart). */
+  reset(): void {
+    this.state = 'idle';
+    this.fsp = 0; this.fbase = 0; this.pc = 0; this.fp2 = 0; this.code = NO_CODE;
+    this.results = null; this.trap = null; this.skipBreak = -1; this.entry = null;
+  }
+
   /** Run until done, trap, breakpoint, or `budget` more instructions have retired (exactly). */
   run(budget = Infinity): RunStatus {
     if (this.state !== 'paused') throw new Error(`run: machine is ${this.state}`);
@@ -370,12 +377,16 @@ export class Machine {
     try {
       results = store.boundary.call(f, args, store.hostContext(callerInst ? callerInst.mem0 : null));
     } catch (e) {
+      this.count -= 1; // the call did not retire
       if (e instanceof Trap) {
-        this.count -= 1; // the call did not retire
         this.trap = e;
         this.state = 'trapped';
         return false;
       }
+      // Any other exception is the host's failure: the machine stops as trapped ("host error") and
+      // the original exception propagates to the caller of run()/invoke().
+      this.trap = new Trap(TrapCode.HostError, `host error: ${e instanceof Error ? e.message : String(e)}`, this.cur.funcIndex);
+      this.state = 'trapped';
       throw e;
     }
     if (results.length !== f.type.results.length) throw new Error(`host function ${f.name} returned ${results.length} values, expected ${f.type.results.length}`);
