@@ -357,7 +357,11 @@ export class WasmDebugSession extends DebugSession {
     if (store.machine.state === 'trapped' || store.machine.state === 'done') {
       // After a trap (or the end) there is nothing more to execute.
       this.state = 'running';
-      setImmediate(() => this.ended());
+      const token = ++this.runToken;
+      setImmediate(() => {
+        if (token !== this.runToken) return;
+        try { this.ended(); } catch (e) { this.output('stderr', `internal error: ${String(e)}\n`); this.finish(1); }
+      });
       return;
     }
     const program = this.program!;
@@ -370,15 +374,16 @@ export class WasmDebugSession extends DebugSession {
     this.pauseRequested = false;
     const token = ++this.runToken;
     const slice = (): void => {
-      if (token !== this.runToken || this.step === null) return;
-      let outcome: StepOutcome | null;
       try {
-        outcome = this.step.advance(SLICE);
+        runSlice();
       } catch (e) {
         this.output('stderr', `internal error while running: ${(e as Error)?.stack ?? String(e)}\n`);
         this.finish(1);
-        return;
       }
+    };
+    const runSlice = (): void => {
+      if (token !== this.runToken || this.step === null) return;
+      const outcome: StepOutcome | null = this.step.advance(SLICE);
       if (outcome === null) {
         if (this.pauseRequested) { this.step.cancel(); this.step = null; this.stopped('pause'); return; }
         setImmediate(slice);
