@@ -8,6 +8,24 @@
 // writes into linear memory (through HostContext.write). A recorder wraps that boundary; a replayer
 // replaces it. References inside the engine are int32 handles: 0 null, function address + 1,
 // extern handle (index + 1 in the store's extern table).
+//
+// API summary (engine/index.ts re-exports it):
+//   new Store({ maxCallDepth?, valueStackSlots? })
+//   store.instantiate(module, resolver) -> Instance          LinkError / Trap (segments, start)
+//   store.invoke(func, args) -> results                      to completion; throws Trap
+//   store.hostFunction(type, impl, name?) / createMemory / createTable / createGlobal
+//   store.instructionCount                                   retired wasm instructions, exact
+//   store.boundary                                           the HostCallBoundary (PassThroughBoundary)
+//   debugger: store.start(func, args); store.run(budget) -> 'done' | 'trap' | 'budget' | 'breakpoint';
+//     store.machine.{state, results, trap, frameList(), locals(frame), operands(frame, innermost),
+//     reset()}; store.addBreakpoint / removeBreakpoint / clearBreakpoints (module, funcIndex, offset);
+//     globals / tables / memories through Instance.globals / tables / memories (handles).
+// Time: run(budget) stops exactly when `budget` more instructions have retired, even inside a basic
+// block (the FAST loop charges whole blocks; the rest of a block that does not fit is executed one
+// instruction at a time by the EXACT loop). Every wasm instruction counts 1 (block, loop, nop, end,
+// else and the function's final end included; a branch out of a block skips its end; a branch to the
+// function's own label executes the final end); a trapping instruction does not retire; a call
+// retires when it transfers control.
 
 import { LinkError, Trap, TrapCode, TRAP_MESSAGES } from '../core/errors';
 import { InstrReader } from '../core/instr';
