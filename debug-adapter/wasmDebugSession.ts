@@ -164,6 +164,7 @@ export class WasmDebugSession extends DebugSession {
       supportsReadMemoryRequest: true,
       supportsDisassembleRequest: true,
       supportsSteppingGranularity: true,
+      supportsBreakpointLocationsRequest: true,
       supportsStepBack: false,
       exceptionBreakpointFilters: [
         { filter: 'traps', label: 'Traps', description: 'Stop when the program traps (unreachable, out-of-bounds access, division by zero...)', default: true },
@@ -284,7 +285,7 @@ export class WasmDebugSession extends DebugSession {
     this.guard(response, () => {
       if (this.state !== 'launched') throw new RequestError(this.state === 'new' || this.state === 'initialized' ? 'configurationDone before launch' : 'configuration is already done');
       this.sendResponse(response);
-      if (this.launchArgs?.stopOnEntry) this.stopped('entry');
+      if (this.launchArgs?.stopOnEntry && !this.launchArgs.noDebug) this.stopped('entry');
       else this.resume('continue');
     });
   }
@@ -416,7 +417,7 @@ export class WasmDebugSession extends DebugSession {
     const trap = m.trap;
     if (trap === null) { this.finish(0); return; }
     if (trap.code === TrapCode.ProcExit) { this.finish(this.wasi?.exitCode ?? 0); return; }
-    if (this.trapFilter && this.lastTrap !== trap) {
+    if (this.trapFilter && !this.launchArgs?.noDebug && this.lastTrap !== trap) {
       this.lastTrap = trap;
       this.stopped('exception', `Trap: ${trap.message}`);
       return;
@@ -428,6 +429,7 @@ export class WasmDebugSession extends DebugSession {
 
   /** Evaluates the user breakpoints at the current instruction: null = keep running. */
   private checkBreakpoints(): { reason: string; ids: number[] } | null {
+    if (this.launchArgs?.noDebug) return null;
     const loc = currentLocation(this.store!.machine);
     if (loc === null) return null;
     const all = [...this.sourceBps, ...this.functionBps, ...this.instructionBps].filter(b => b.verified && b.offset === loc.offset && b.funcIndex === loc.funcIndex);
@@ -541,6 +543,31 @@ export class WasmDebugSession extends DebugSession {
           bp.reason = 'failed';
         }
         out.push(bp);
+      }
+      response.body = { breakpoints: out };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): void {
+    this.guard(response, () => {
+      const p = this.requireLoaded();
+      const out: DebugProtocol.BreakpointLocation[] = [];
+      if (this.sourceMatches(args.source)) {
+        const from = this.convertClientLineToDebugger(Number(args.line));
+        const to = args.endLine !== undefined ? this.convertClientLineToDebugger(Number(args.endLine)) : from;
+        const seen = new Set<string>();
+        for (const ins of p.instructions) {
+          const loc = p.location(ins.offset);
+          if (!loc || loc.line < from || loc.line > to) continue;
+          if (args.column !== undefined && loc.line === from && loc.column < args.column) continue;
+          if (args.endColumn !== undefined && loc.line === to && loc.column > args.endColumn) continue;
+          const key = `${loc.line}:${loc.column}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          out.push({ line: this.convertDebuggerLineToClient(loc.line), column: this.convertDebuggerColumnToClient(loc.column) });
+        }
+        out.sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
       }
       response.body = { breakpoints: out };
       this.sendResponse(response);
@@ -691,7 +718,6 @@ export class WasmDebugSession extends DebugSession {
       if (mem) {
         const s = new Scope('Memory', this.handles.create({ kind: 'memory' }), true) as DebugProtocol.Scope;
         s.indexedVariables = Math.ceil(mem.u8.length / ROW);
-        s.presentationHint = 'registers';
         scopes.push(s);
       }
       response.body = { scopes };

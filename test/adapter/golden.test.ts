@@ -44,6 +44,8 @@ async function inspectTop(c: DapClient, hex = false): Promise<void> {
 
 test('launch, line breakpoint (moved to code), stack, scopes, variables (also hex)', () => scenario('breakpoint-variables', async (c) => {
   await c.start({ program: FACT, invoke: 'main' });
+  await c.request('breakpointLocations', { source: { path: FACT }, line: 9, endLine: 12 });
+  await c.request('breakpointLocations', { source: { path: FACT }, line: 19, column: 20, endLine: 19, endColumn: 50 });
   await c.request('setBreakpoints', { source: { path: FACT }, breakpoints: [{ line: 12 }, { line: 19 }] });
   await stopAfter(c, 'configurationDone', {});
   await inspectTop(c);
@@ -267,4 +269,10 @@ test('restart runs the program again with the same breakpoints', () => scenario(
   await c.request('evaluate', { expression: '$a', frameId: 1 });
   await c.request('stackTrace', T);
   await until(c, 'terminated', 'terminate', {});
+}));
+
+test('noDebug runs to the end without stopping', () => scenario('no-debug', async (c) => {
+  await c.start({ program: FACT, invoke: 'main', noDebug: true, stopOnEntry: true });
+  await c.request('setBreakpoints', { source: { path: FACT }, breakpoints: [{ line: 19 }] });
+  await until(c, 'terminated', 'configurationDone', {});
 }));
