@@ -111,7 +111,7 @@ test('hover, definition, references, document symbols over the connection', asyn
   const syms = await client.sendRequest('textDocument/documentSymbol', { textDocument: doc }) as { name: string; kind: number; range: Range }[];
   assert.deepEqual(syms.map(s => s.name), ['$g', '$inc', '"inc"']);
   assert.equal(syms[1].kind, 12); // Function
-  assert.deepEqual(syms[1].range, { start: { line: 2, character: 2 }, end: { line: 6, character: 19 } });
+  assert.deepEqual(syms[1].range, { start: { line: 2, character: 2 }, end: { line: 6, character: 18 } });
 
   const none = await client.sendRequest('textDocument/definition', { textDocument: doc, position: { line: 0, character: 2 } });
   assert.equal(none, null);
