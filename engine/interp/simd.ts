@@ -120,8 +120,13 @@ function satU8(x: number): number { return x < 0 ? 0 : x > 255 ? 255 : x; }
 function satS16(x: number): number { return x < -32768 ? -32768 : x > 32767 ? 32767 : x; }
 function satU16(x: number): number { return x < 0 ? 0 : x > 65535 ? 65535 : x; }
 
+/** The host's default NaN: what the CPU produces for an invalid operation (x86-64: negative, 0xFFF8…;
+ *  AArch64: positive, 0x7FF8…), computed at load from typed-array operands so it cannot be folded.
+ *  V8's own SIMD min/max return exactly this NaN, and the scalar paths (plain JS arithmetic) produce it
+ *  too, so every NaN the engine makes up is the same one on a given host. */
+const HOST_NAN = (() => { const z = new Float64Array(1); return z[0] / z[0]; })();
 /** NaN results must be quiet ("arithmetic") NaNs; Math.ceil & co. pass a signalling NaN through. */
-function q(x: number): number { return x === x ? x : NaN; }
+function q(x: number): number { return x === x ? x : HOST_NAN; }
 
 /** Round to nearest integer, ties to even; keeps the sign of zero; NaN and infinities pass through. */
 function nearest(x: number): number {

@@ -185,13 +185,17 @@ export function runDifferential(bytes: Uint8Array): DiffOutcome {
       if (a.length !== b.length) firstDiff = Math.min(a.length, b.length);
       else for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) { firstDiff = i; break; }
       v8Log.push(`memory ${a.length}`);
+      const window = (x: Uint8Array) => Array.from(x.subarray(Math.max(0, firstDiff - 4), firstDiff + 12), (v) => v.toString(16).padStart(2, '0')).join(' ');
+      if (firstDiff >= 0) v8Log.push(`memory bytes from ${Math.max(0, firstDiff - 4)}: ${window(a)}`);
       engineLog.push(firstDiff < 0 ? `memory ${b.length}` : `memory ${b.length} differs at ${firstDiff}`);
+      if (firstDiff >= 0) engineLog.push(`memory bytes from ${Math.max(0, firstDiff - 4)}: ${window(b)}`);
     }
   }
   const n = Math.max(engineLog.length, v8Log.length);
   for (let i = 0; i < n; i++) {
     if (!sameEvent(engineLog[i], v8Log[i])) {
-      return { status: 'differ', detail: `event ${i}: engine ${engineLog[i] ?? '<none>'} vs V8 ${v8Log[i] ?? '<none>'}`, engineLog, v8Log };
+      const more = engineLog[i]?.includes('differs at') ? `; engine ${engineLog[i + 1]}; V8 ${v8Log[i + 1]}` : '';
+      return { status: 'differ', detail: `event ${i}: engine ${engineLog[i] ?? '<none>'} vs V8 ${v8Log[i] ?? '<none>'}${more}`, engineLog, v8Log };
     }
   }
   return { status: 'same', detail: `${engineLog.length} events`, engineLog, v8Log };
