@@ -378,6 +378,12 @@ export class WasmDebugSession extends DebugSession {
       try {
         runSlice();
       } catch (e) {
+        this.step = null;
+        const m = this.store?.machine;
+        if (m && m.state === 'trapped' && m.trap !== null && token === this.runToken) {
+          // A host function failed: the machine stopped as trapped (host error); show it like a trap.
+          try { this.ended(); return; } catch { /* fall through */ }
+        }
         this.output('stderr', `internal error while running: ${(e as Error)?.stack ?? String(e)}\n`);
         this.finish(1);
       }
