@@ -1,0 +1,24 @@
+// Source-level debugging information (DWARF 2-5 in wasm custom sections), in engine terms: module
+// byte offsets in and out, no DAP types.
+//
+//   loadDwarf(module): DwarfInfo | null         null if the module has no .debug_info/.debug_abbrev
+//   dwarf.lines: LineTable                       .lookup(offset) -> LineRow | null
+//                                                .resolveLine(path, line) -> { line, offsets[] } | null
+//                                                .rangeAt(offset), .rows(), .files
+//   dwarf.subprogramAt(offset): Die | null       the out-of-line function containing offset
+//   dwarf.framesAt(offset): InlinedFrame[]       innermost first (inlined subroutines, then the function)
+//   dwarf.variables(frame): Variable[]           parameters and locals in scope at the frame's offset
+//   dwarf.globals(offset): Variable[]            globals of the compile unit containing offset
+//   dwarf.locate(variable, offset, machine)      location pieces (memory / wasm local|global|operand / value)
+//   new ValueFormatter(dwarf, machine).variable(v, offset): DisplayValue   { name, type, value, address, children() }
+//   machineView(...)  (engineMachine.ts)         DwarfMachine over a paused engine Machine frame
+//   dwarf.errors: DwarfError[]                   damage found so far (damaged parts read as empty)
+
+export { DwarfError } from './reader';
+export { loadDwarf, DwarfInfo, type InlinedFrame, type Variable } from './dwarf';
+export { LineTable, type LineRow } from './lines';
+export { Die, Unit, type Attr } from './info';
+export { evaluateLocation, LocationError, type DwarfMachine, type LocationPiece, type EvalContext } from './expr';
+export { ValueFormatter, type DisplayValue, type FormatOptions } from './format';
+export { codeSectionBase, debugSections, hasDwarf, type DebugSections } from './sections';
+export { machineView } from './engineMachine';
