@@ -182,81 +182,84 @@ export function runFast(m: Machine, budget: number): number {
       // ---- moves, constants, globals ----------------------------------------------------------------
       case 15: { const d = (fp2 + code[pc + 1]), s = (fp2 + code[pc + 2]); I32[d] = I32[s]; I32[d + 1] = I32[s + 1]; pc += 3; continue; }
       case 16: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])]; pc += 3; continue;
-      case 17: {
+      // packed moves: one operand word dst | src << 16 (both word offsets < 65536); one code load less
+      case 17: { const x = code[pc + 1]; I32[fp2 + (x & 0xffff)] = I32[fp2 + (x >>> 16)]; pc += 2; continue; }
+      case 18: { const x = code[pc + 1], d = fp2 + (x & 0xffff), s = fp2 + (x >>> 16); I32[d] = I32[s]; I32[d + 1] = I32[s + 1]; pc += 2; continue; }
+      case 19: {
         const d = (fp2 + code[pc + 1]), s = (fp2 + code[pc + 2]);
         I32[d] = I32[s]; I32[d + 1] = I32[s + 1]; I32[d + 2] = I32[s + 2]; I32[d + 3] = I32[s + 3];
         pc += 3; continue;
       }
-      case 18: {
+      case 20: {
         const d = (fp2 + code[pc + 1]), s = I32[(fp2 + code[pc + 4])] !== 0 ? (fp2 + code[pc + 2]) : (fp2 + code[pc + 3]);
         I32[d] = I32[s]; I32[d + 1] = I32[s + 1];
         pc += 5; continue;
       }
-      case 19: {
+      case 21: {
         const d = (fp2 + code[pc + 1]), s = I32[(fp2 + code[pc + 4])] !== 0 ? (fp2 + code[pc + 2]) : (fp2 + code[pc + 3]);
         I32[d] = I32[s]; I32[d + 1] = I32[s + 1]; I32[d + 2] = I32[s + 2]; I32[d + 3] = I32[s + 3];
         pc += 5; continue;
       }
-      case 20: I32[(fp2 + code[pc + 1])] = code[pc + 2]; pc += 3; continue;
-      case 21: { const d = (fp2 + code[pc + 1]); I32[d] = code[pc + 2]; I32[d + 1] = code[pc + 3]; pc += 4; continue; }
-      case 22: { const d = (fp2 + code[pc + 1]); I32[d] = code[pc + 2]; I32[d + 1] = code[pc + 3]; I32[d + 2] = code[pc + 4]; I32[d + 3] = code[pc + 5]; pc += 6; continue; }
-      case 23: I32[(fp2 + code[pc + 1])] = code[pc + 2]; pc += 3; continue;
-      case 24: { const d = (fp2 + code[pc + 1]), g = code[pc + 2]; I32[d] = G32[g]; I32[d + 1] = G32[g + 1]; pc += 3; continue; }
-      case 25: { const g = code[pc + 1], s = (fp2 + code[pc + 2]); G32[g] = I32[s]; G32[g + 1] = I32[s + 1]; pc += 3; continue; }
-      case 26: {
+      case 22: I32[(fp2 + code[pc + 1])] = code[pc + 2]; pc += 3; continue;
+      case 23: { const d = (fp2 + code[pc + 1]); I32[d] = code[pc + 2]; I32[d + 1] = code[pc + 3]; pc += 4; continue; }
+      case 24: { const d = (fp2 + code[pc + 1]); I32[d] = code[pc + 2]; I32[d + 1] = code[pc + 3]; I32[d + 2] = code[pc + 4]; I32[d + 3] = code[pc + 5]; pc += 6; continue; }
+      case 25: I32[(fp2 + code[pc + 1])] = code[pc + 2]; pc += 3; continue;
+      case 26: { const d = (fp2 + code[pc + 1]), g = code[pc + 2]; I32[d] = G32[g]; I32[d + 1] = G32[g + 1]; pc += 3; continue; }
+      case 27: { const g = code[pc + 1], s = (fp2 + code[pc + 2]); G32[g] = I32[s]; G32[g + 1] = I32[s + 1]; pc += 3; continue; }
+      case 28: {
         const d = (fp2 + code[pc + 1]), g = code[pc + 2];
         I32[d] = G32[g]; I32[d + 1] = G32[g + 1]; I32[d + 2] = G32[g + 2]; I32[d + 3] = G32[g + 3];
         pc += 3; continue;
       }
-      case 27: {
+      case 29: {
         const g = code[pc + 1], s = (fp2 + code[pc + 2]);
         G32[g] = I32[s]; G32[g + 1] = I32[s + 1]; G32[g + 2] = I32[s + 2]; G32[g + 3] = I32[s + 3];
         pc += 3; continue;
       }
 
       // ---- memory: LD dst addr offset / ST addr value offset ----------------------------------------
-      case 28: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getInt32(a, true); pc += 4; continue; }
-      case 29: {
+      case 30: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getInt32(a, true); pc += 4; continue; }
+      case 31: {
         const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 8 > memLen) { m.trapCode = T_OOB; status = 1; break main; }
         const d = (fp2 + code[pc + 1]); I32[d] = dv.getInt32(a, true); I32[d + 1] = dv.getInt32(a + 4, true); pc += 4; continue;
       }
-      case 30: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = (u8[a] << 24) >> 24; pc += 4; continue; }
-      case 31: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = u8[a]; pc += 4; continue; }
-      case 32: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getInt16(a, true); pc += 4; continue; }
-      case 33: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getUint16(a, true); pc += 4; continue; }
-      case 34: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = (u8[a] << 24) >> 24; I32[d] = x; I32[d + 1] = x >> 31; pc += 4; continue; }
-      case 35: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = u8[a]; I32[d + 1] = 0; pc += 4; continue; }
-      case 36: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = dv.getInt16(a, true); I32[d] = x; I32[d + 1] = x >> 31; pc += 4; continue; }
-      case 37: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = dv.getUint16(a, true); I32[d + 1] = 0; pc += 4; continue; }
-      case 38: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = dv.getInt32(a, true); I32[d] = x; I32[d + 1] = x >> 31; pc += 4; continue; }
-      case 39: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = dv.getInt32(a, true); I32[d + 1] = 0; pc += 4; continue; }
-      case 40: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } dv.setInt32(a, I32[(fp2 + code[pc + 2])], true); pc += 4; continue; }
-      case 41: {
+      case 32: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = (u8[a] << 24) >> 24; pc += 4; continue; }
+      case 33: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = u8[a]; pc += 4; continue; }
+      case 34: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getInt16(a, true); pc += 4; continue; }
+      case 35: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getUint16(a, true); pc += 4; continue; }
+      case 36: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = (u8[a] << 24) >> 24; I32[d] = x; I32[d + 1] = x >> 31; pc += 4; continue; }
+      case 37: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = u8[a]; I32[d + 1] = 0; pc += 4; continue; }
+      case 38: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = dv.getInt16(a, true); I32[d] = x; I32[d + 1] = x >> 31; pc += 4; continue; }
+      case 39: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = dv.getUint16(a, true); I32[d + 1] = 0; pc += 4; continue; }
+      case 40: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = dv.getInt32(a, true); I32[d] = x; I32[d + 1] = x >> 31; pc += 4; continue; }
+      case 41: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = dv.getInt32(a, true); I32[d + 1] = 0; pc += 4; continue; }
+      case 42: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } dv.setInt32(a, I32[(fp2 + code[pc + 2])], true); pc += 4; continue; }
+      case 43: {
         const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 8 > memLen) { m.trapCode = T_OOB; status = 1; break main; }
         const s = (fp2 + code[pc + 2]); dv.setInt32(a, I32[s], true); dv.setInt32(a + 4, I32[s + 1], true); pc += 4; continue;
       }
-      case 42: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } u8[a] = I32[(fp2 + code[pc + 2])]; pc += 4; continue; }
-      case 43: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } dv.setInt16(a, I32[(fp2 + code[pc + 2])], true); pc += 4; continue; }
-      case 44: I32[(fp2 + code[pc + 1])] = memLen >>> 16; pc += 2; continue;
-      case 45: {
+      case 44: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } u8[a] = I32[(fp2 + code[pc + 2])]; pc += 4; continue; }
+      case 45: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } dv.setInt16(a, I32[(fp2 + code[pc + 2])], true); pc += 4; continue; }
+      case 46: I32[(fp2 + code[pc + 1])] = memLen >>> 16; pc += 2; continue;
+      case 47: {
         I32[(fp2 + code[pc + 1])] = inst!.mem0!.grow(I32[(fp2 + code[pc + 2])] >>> 0);
         { const mi = inst === null ? null : inst.mem0; if (mi === null) { u8 = EMPTY_U8; dv = EMPTY_DV; memLen = 0; } else { u8 = mi.u8; dv = mi.dv; memLen = mi.u8.length; } }
         pc += 3; continue;
       }
-      case 46: {
+      case 48: {
         // MEMORY_INIT seg d s n
         const t = m.memoryInit(inst!, code[pc + 1], I32[(fp2 + code[pc + 2])] >>> 0, I32[(fp2 + code[pc + 3])] >>> 0, I32[(fp2 + code[pc + 4])] >>> 0);
         if (t !== 0) { m.trapCode = t; status = 1; break main; }
         pc += 5; continue;
       }
-      case 47: inst!.datas[code[pc + 1]] = EMPTY_U8; pc += 2; continue;
-      case 48: {
+      case 49: inst!.datas[code[pc + 1]] = EMPTY_U8; pc += 2; continue;
+      case 50: {
         const d = I32[(fp2 + code[pc + 1])] >>> 0, s = I32[(fp2 + code[pc + 2])] >>> 0, n = I32[(fp2 + code[pc + 3])] >>> 0;
         if (s + n > memLen || d + n > memLen) { m.trapCode = T_OOB; status = 1; break main; }
         u8.copyWithin(d, s, s + n);
         pc += 4; continue;
       }
-      case 49: {
+      case 51: {
         const d = I32[(fp2 + code[pc + 1])] >>> 0, v = I32[(fp2 + code[pc + 2])], n = I32[(fp2 + code[pc + 3])] >>> 0;
         if (d + n > memLen) { m.trapCode = T_OOB; status = 1; break main; }
         u8.fill(v & 255, d, d + n);
@@ -264,45 +267,45 @@ export function runFast(m: Machine, budget: number): number {
       }
 
       // ---- tables ---------------------------------------------------------------------------------------
-      case 50: {
+      case 52: {
         // TABLE_GET dst idx tableAddr
         const t = store.tables[code[pc + 3]], k = I32[(fp2 + code[pc + 2])] >>> 0;
         if (k >= t.size) { m.trapCode = T_TABLE_OOB; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = t.elems[k];
         pc += 4; continue;
       }
-      case 51: {
+      case 53: {
         // TABLE_SET tableAddr idx val
         const t = store.tables[code[pc + 1]], k = I32[(fp2 + code[pc + 2])] >>> 0;
         if (k >= t.size) { m.trapCode = T_TABLE_OOB; status = 1; break main; }
         t.elems[k] = I32[(fp2 + code[pc + 3])];
         pc += 4; continue;
       }
-      case 52: I32[(fp2 + code[pc + 1])] = store.tables[code[pc + 2]].size; pc += 3; continue;
-      case 53: I32[(fp2 + code[pc + 1])] = store.tables[code[pc + 4]].grow(I32[(fp2 + code[pc + 3])] >>> 0, I32[(fp2 + code[pc + 2])]); pc += 5; continue;
-      case 54: {
+      case 54: I32[(fp2 + code[pc + 1])] = store.tables[code[pc + 2]].size; pc += 3; continue;
+      case 55: I32[(fp2 + code[pc + 1])] = store.tables[code[pc + 4]].grow(I32[(fp2 + code[pc + 3])] >>> 0, I32[(fp2 + code[pc + 2])]); pc += 5; continue;
+      case 56: {
         // TABLE_FILL tableAddr i val n
         const t = store.tables[code[pc + 1]].fill(I32[(fp2 + code[pc + 2])] >>> 0, I32[(fp2 + code[pc + 3])], I32[(fp2 + code[pc + 4])] >>> 0);
         if (t !== 0) { m.trapCode = t; status = 1; break main; }
         pc += 5; continue;
       }
-      case 55: {
+      case 57: {
         // TABLE_COPY dstTable srcTable d s n
         const t = m.tableCopy(code[pc + 1], code[pc + 2], I32[(fp2 + code[pc + 3])] >>> 0, I32[(fp2 + code[pc + 4])] >>> 0, I32[(fp2 + code[pc + 5])] >>> 0);
         if (t !== 0) { m.trapCode = t; status = 1; break main; }
         pc += 6; continue;
       }
-      case 56: {
+      case 58: {
         // TABLE_INIT tableAddr seg d s n
         const t = m.tableInit(inst!, code[pc + 1], code[pc + 2], I32[(fp2 + code[pc + 3])] >>> 0, I32[(fp2 + code[pc + 4])] >>> 0, I32[(fp2 + code[pc + 5])] >>> 0);
         if (t !== 0) { m.trapCode = t; status = 1; break main; }
         pc += 6; continue;
       }
-      case 57: inst!.elems[code[pc + 1]] = m.emptyElems; pc += 2; continue;
+      case 59: inst!.elems[code[pc + 1]] = m.emptyElems; pc += 2; continue;
 
       // ---- SIMD: SIMD opId dst a b c imm0..imm3; SIMD_MEM opId dst a addr offset width lane --------------
-      case 58: execSimd(code[pc + 1], m.simd, (fp2 + code[pc + 2]) << 2, (fp2 + code[pc + 3]) << 2, (fp2 + code[pc + 4]) << 2, (fp2 + code[pc + 5]) << 2, code, pc + 6); pc += 10; continue;
-      case 59: {
+      case 60: execSimd(code[pc + 1], m.simd, (fp2 + code[pc + 2]) << 2, (fp2 + code[pc + 3]) << 2, (fp2 + code[pc + 4]) << 2, (fp2 + code[pc + 5]) << 2, code, pc + 6); pc += 10; continue;
+      case 61: {
         const a = (I32[(fp2 + code[pc + 4])] >>> 0) + (code[pc + 5] >>> 0);
         if (a + code[pc + 6] > memLen) { m.trapCode = T_OOB; status = 1; break main; }
         execSimdMem(code[pc + 1], m.simd, (fp2 + code[pc + 2]) << 2, (fp2 + code[pc + 3]) << 2, u8, dv, a, code[pc + 7]);
@@ -310,87 +313,87 @@ export function runFast(m: Machine, budget: number): number {
       }
 
       // ---- i32 ----------------------------------------------------------------------------------------
-      case 60: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] === 0 ? 1 : 0; pc += 3; continue;
-      case 61: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] === I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
-      case 62: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] !== I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
-      case 63: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] < I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
-      case 64: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) < (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; continue;
-      case 65: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] > I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
-      case 66: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) > (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; continue;
-      case 67: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] <= I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
-      case 68: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) <= (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; continue;
-      case 69: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >= I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
-      case 70: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) >= (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; continue;
-      case 71: I32[(fp2 + code[pc + 1])] = Math.clz32(I32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 72: I32[(fp2 + code[pc + 1])] = ctz32(I32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 73: I32[(fp2 + code[pc + 1])] = popcnt32(I32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 74: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] + I32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 75: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] - I32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 76: I32[(fp2 + code[pc + 1])] = Math.imul(I32[(fp2 + code[pc + 2])], I32[(fp2 + code[pc + 3])]); pc += 4; continue;
-      case 77: {
+      case 62: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] === 0 ? 1 : 0; pc += 3; continue;
+      case 63: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] === I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
+      case 64: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] !== I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
+      case 65: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] < I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
+      case 66: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) < (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; continue;
+      case 67: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] > I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
+      case 68: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) > (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; continue;
+      case 69: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] <= I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
+      case 70: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) <= (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; continue;
+      case 71: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >= I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
+      case 72: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) >= (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; continue;
+      case 73: I32[(fp2 + code[pc + 1])] = Math.clz32(I32[(fp2 + code[pc + 2])]); pc += 3; continue;
+      case 74: I32[(fp2 + code[pc + 1])] = ctz32(I32[(fp2 + code[pc + 2])]); pc += 3; continue;
+      case 75: I32[(fp2 + code[pc + 1])] = popcnt32(I32[(fp2 + code[pc + 2])]); pc += 3; continue;
+      case 76: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] + I32[(fp2 + code[pc + 3])]; pc += 4; continue;
+      case 77: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] - I32[(fp2 + code[pc + 3])]; pc += 4; continue;
+      case 78: I32[(fp2 + code[pc + 1])] = Math.imul(I32[(fp2 + code[pc + 2])], I32[(fp2 + code[pc + 3])]); pc += 4; continue;
+      case 79: {
         const a = I32[(fp2 + code[pc + 2])], b = I32[(fp2 + code[pc + 3])];
         if (b === 0) { m.trapCode = T_DIV0; status = 1; break main; }
         if (a === -2147483648 && b === -1) { m.trapCode = T_OVERFLOW; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = a / b;
         pc += 4; continue;
       }
-      case 78: {
+      case 80: {
         const b = I32[(fp2 + code[pc + 3])] >>> 0;
         if (b === 0) { m.trapCode = T_DIV0; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = Math.floor((I32[(fp2 + code[pc + 2])] >>> 0) / b);
         pc += 4; continue;
       }
-      case 79: {
+      case 81: {
         const b = I32[(fp2 + code[pc + 3])];
         if (b === 0) { m.trapCode = T_DIV0; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] % b;
         pc += 4; continue;
       }
-      case 80: {
+      case 82: {
         const b = I32[(fp2 + code[pc + 3])] >>> 0;
         if (b === 0) { m.trapCode = T_DIV0; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) % b;
         pc += 4; continue;
       }
-      case 81: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] & I32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 82: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] | I32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 83: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] ^ I32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 84: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] << I32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 85: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >> I32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 86: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >>> I32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 87: { const a = I32[(fp2 + code[pc + 2])], n = I32[(fp2 + code[pc + 3])] & 31; I32[(fp2 + code[pc + 1])] = (a << n) | (a >>> (32 - n)); pc += 4; continue; }
-      case 88: { const a = I32[(fp2 + code[pc + 2])], n = I32[(fp2 + code[pc + 3])] & 31; I32[(fp2 + code[pc + 1])] = (a >>> n) | (a << (32 - n)); pc += 4; continue; }
-      case 89: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] << 24) >> 24; pc += 3; continue;
-      case 90: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] << 16) >> 16; pc += 3; continue;
+      case 83: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] & I32[(fp2 + code[pc + 3])]; pc += 4; continue;
+      case 84: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] | I32[(fp2 + code[pc + 3])]; pc += 4; continue;
+      case 85: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] ^ I32[(fp2 + code[pc + 3])]; pc += 4; continue;
+      case 86: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] << I32[(fp2 + code[pc + 3])]; pc += 4; continue;
+      case 87: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >> I32[(fp2 + code[pc + 3])]; pc += 4; continue;
+      case 88: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >>> I32[(fp2 + code[pc + 3])]; pc += 4; continue;
+      case 89: { const a = I32[(fp2 + code[pc + 2])], n = I32[(fp2 + code[pc + 3])] & 31; I32[(fp2 + code[pc + 1])] = (a << n) | (a >>> (32 - n)); pc += 4; continue; }
+      case 90: { const a = I32[(fp2 + code[pc + 2])], n = I32[(fp2 + code[pc + 3])] & 31; I32[(fp2 + code[pc + 1])] = (a >>> n) | (a << (32 - n)); pc += 4; continue; }
+      case 91: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] << 24) >> 24; pc += 3; continue;
+      case 92: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] << 16) >> 16; pc += 3; continue;
 
       // ---- i64 (lo/hi pairs) ------------------------------------------------------------------------
-      case 91: { const a = (fp2 + code[pc + 2]); I32[(fp2 + code[pc + 1])] = (I32[a] | I32[a + 1]) === 0 ? 1 : 0; pc += 3; continue; }
-      case 92: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[(fp2 + code[pc + 1])] = I32[a] === I32[b] && I32[a + 1] === I32[b + 1] ? 1 : 0; pc += 4; continue; }
-      case 93: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[(fp2 + code[pc + 1])] = I32[a] !== I32[b] || I32[a + 1] !== I32[b + 1] ? 1 : 0; pc += 4; continue; }
-      case 94: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) < (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
-      case 95: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) < (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
-      case 96: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) > (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
-      case 97: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) > (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
-      case 98: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) <= (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
-      case 99: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) <= (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
-      case 100: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) >= (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
-      case 101: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) >= (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
-      case 102: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), hi = I32[a + 1]; I32[d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(I32[a]); I32[d + 1] = 0; pc += 3; continue; }
-      case 103: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), lo = I32[a]; I32[d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(I32[a + 1]); I32[d + 1] = 0; pc += 3; continue; }
-      case 104: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = popcnt32(I32[a]) + popcnt32(I32[a + 1]); I32[d + 1] = 0; pc += 3; continue; }
-      case 105: {
+      case 93: { const a = (fp2 + code[pc + 2]); I32[(fp2 + code[pc + 1])] = (I32[a] | I32[a + 1]) === 0 ? 1 : 0; pc += 3; continue; }
+      case 94: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[(fp2 + code[pc + 1])] = I32[a] === I32[b] && I32[a + 1] === I32[b + 1] ? 1 : 0; pc += 4; continue; }
+      case 95: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[(fp2 + code[pc + 1])] = I32[a] !== I32[b] || I32[a + 1] !== I32[b + 1] ? 1 : 0; pc += 4; continue; }
+      case 96: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) < (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
+      case 97: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) < (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
+      case 98: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) > (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
+      case 99: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) > (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
+      case 100: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) <= (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
+      case 101: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) <= (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
+      case 102: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) >= (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
+      case 103: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) >= (I32[b] >>> 0)) ? 1 : 0; pc += 4; continue; }
+      case 104: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), hi = I32[a + 1]; I32[d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(I32[a]); I32[d + 1] = 0; pc += 3; continue; }
+      case 105: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), lo = I32[a]; I32[d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(I32[a + 1]); I32[d + 1] = 0; pc += 3; continue; }
+      case 106: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = popcnt32(I32[a]) + popcnt32(I32[a + 1]); I32[d + 1] = 0; pc += 3; continue; }
+      case 107: {
         const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), al = I32[a], lo = (al + I32[b]) | 0;
         I32[d + 1] = (I32[a + 1] + I32[b + 1] + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
         I32[d] = lo;
         pc += 4; continue;
       }
-      case 106: {
+      case 108: {
         const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), al = I32[a], bl = I32[b];
         I32[d + 1] = (I32[a + 1] - I32[b + 1] - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
         I32[d] = (al - bl) | 0;
         pc += 4; continue;
       }
-      case 107: {
+      case 109: {
         const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]);
         const al = I32[a], ah = I32[a + 1], bl = I32[b], bh = I32[b + 1];
         const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
@@ -401,104 +404,104 @@ export function runFast(m: Machine, budget: number): number {
         I32[d] = Math.imul(al, bl);
         pc += 4; continue;
       }
-      case 108: { const t = i64DivS(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; continue; }
-      case 109: { const t = i64DivU(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; continue; }
-      case 110: { const t = i64RemS(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; continue; }
-      case 111: { const t = i64RemU(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; continue; }
-      case 112: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[d] = I32[a] & I32[b]; I32[d + 1] = I32[a + 1] & I32[b + 1]; pc += 4; continue; }
-      case 113: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[d] = I32[a] | I32[b]; I32[d + 1] = I32[a + 1] | I32[b + 1]; pc += 4; continue; }
-      case 114: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[d] = I32[a] ^ I32[b]; I32[d + 1] = I32[a + 1] ^ I32[b + 1]; pc += 4; continue; }
-      case 115: i64Shl(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue;
-      case 116: i64ShrS(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue;
-      case 117: i64ShrU(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue;
-      case 118: i64Rot(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), I32[(fp2 + code[pc + 3])] & 63); pc += 4; continue;
-      case 119: i64Rot(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (64 - (I32[(fp2 + code[pc + 3])] & 63)) & 63); pc += 4; continue;
-      case 120: { const d = (fp2 + code[pc + 1]), x = (I32[(fp2 + code[pc + 2])] << 24) >> 24; I32[d] = x; I32[d + 1] = x >> 31; pc += 3; continue; }
-      case 121: { const d = (fp2 + code[pc + 1]), x = (I32[(fp2 + code[pc + 2])] << 16) >> 16; I32[d] = x; I32[d + 1] = x >> 31; pc += 3; continue; }
-      case 122: { const d = (fp2 + code[pc + 1]), x = I32[(fp2 + code[pc + 2])]; I32[d] = x; I32[d + 1] = x >> 31; pc += 3; continue; }
-      case 123: { const d = (fp2 + code[pc + 1]); I32[d] = I32[(fp2 + code[pc + 2])]; I32[d + 1] = 0; pc += 3; continue; }
+      case 110: { const t = i64DivS(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; continue; }
+      case 111: { const t = i64DivU(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; continue; }
+      case 112: { const t = i64RemS(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; continue; }
+      case 113: { const t = i64RemU(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; continue; }
+      case 114: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[d] = I32[a] & I32[b]; I32[d + 1] = I32[a + 1] & I32[b + 1]; pc += 4; continue; }
+      case 115: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[d] = I32[a] | I32[b]; I32[d + 1] = I32[a + 1] | I32[b + 1]; pc += 4; continue; }
+      case 116: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[d] = I32[a] ^ I32[b]; I32[d + 1] = I32[a + 1] ^ I32[b + 1]; pc += 4; continue; }
+      case 117: i64Shl(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue;
+      case 118: i64ShrS(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue;
+      case 119: i64ShrU(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue;
+      case 120: i64Rot(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), I32[(fp2 + code[pc + 3])] & 63); pc += 4; continue;
+      case 121: i64Rot(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (64 - (I32[(fp2 + code[pc + 3])] & 63)) & 63); pc += 4; continue;
+      case 122: { const d = (fp2 + code[pc + 1]), x = (I32[(fp2 + code[pc + 2])] << 24) >> 24; I32[d] = x; I32[d + 1] = x >> 31; pc += 3; continue; }
+      case 123: { const d = (fp2 + code[pc + 1]), x = (I32[(fp2 + code[pc + 2])] << 16) >> 16; I32[d] = x; I32[d + 1] = x >> 31; pc += 3; continue; }
+      case 124: { const d = (fp2 + code[pc + 1]), x = I32[(fp2 + code[pc + 2])]; I32[d] = x; I32[d + 1] = x >> 31; pc += 3; continue; }
+      case 125: { const d = (fp2 + code[pc + 1]); I32[d] = I32[(fp2 + code[pc + 2])]; I32[d + 1] = 0; pc += 3; continue; }
 
       // ---- f32 ----------------------------------------------------------------------------------------
-      case 124: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] === F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
-      case 125: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] !== F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
-      case 126: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] < F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
-      case 127: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] > F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
-      case 128: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] <= F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
-      case 129: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] >= F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
-      case 130: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] & 0x7fffffff; pc += 3; continue;
-      case 131: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] ^ -0x80000000; pc += 3; continue;
-      case 132: F32[(fp2 + code[pc + 1])] = Math.ceil(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 133: F32[(fp2 + code[pc + 1])] = Math.floor(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 134: F32[(fp2 + code[pc + 1])] = Math.trunc(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 135: F32[(fp2 + code[pc + 1])] = nearest(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 136: F32[(fp2 + code[pc + 1])] = Math.sqrt(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 137: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] + F32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 138: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] - F32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 139: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] * F32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 140: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] / F32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 141: F32[(fp2 + code[pc + 1])] = Math.min(F32[(fp2 + code[pc + 2])], F32[(fp2 + code[pc + 3])]); pc += 4; continue;
-      case 142: F32[(fp2 + code[pc + 1])] = Math.max(F32[(fp2 + code[pc + 2])], F32[(fp2 + code[pc + 3])]); pc += 4; continue;
-      case 143: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] & 0x7fffffff) | (I32[(fp2 + code[pc + 3])] & -0x80000000); pc += 4; continue;
+      case 126: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] === F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
+      case 127: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] !== F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
+      case 128: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] < F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
+      case 129: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] > F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
+      case 130: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] <= F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
+      case 131: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] >= F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
+      case 132: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] & 0x7fffffff; pc += 3; continue;
+      case 133: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] ^ -0x80000000; pc += 3; continue;
+      case 134: F32[(fp2 + code[pc + 1])] = Math.ceil(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
+      case 135: F32[(fp2 + code[pc + 1])] = Math.floor(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
+      case 136: F32[(fp2 + code[pc + 1])] = Math.trunc(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
+      case 137: F32[(fp2 + code[pc + 1])] = nearest(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
+      case 138: F32[(fp2 + code[pc + 1])] = Math.sqrt(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
+      case 139: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] + F32[(fp2 + code[pc + 3])]; pc += 4; continue;
+      case 140: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] - F32[(fp2 + code[pc + 3])]; pc += 4; continue;
+      case 141: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] * F32[(fp2 + code[pc + 3])]; pc += 4; continue;
+      case 142: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] / F32[(fp2 + code[pc + 3])]; pc += 4; continue;
+      case 143: F32[(fp2 + code[pc + 1])] = Math.min(F32[(fp2 + code[pc + 2])], F32[(fp2 + code[pc + 3])]); pc += 4; continue;
+      case 144: F32[(fp2 + code[pc + 1])] = Math.max(F32[(fp2 + code[pc + 2])], F32[(fp2 + code[pc + 3])]); pc += 4; continue;
+      case 145: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] & 0x7fffffff) | (I32[(fp2 + code[pc + 3])] & -0x80000000); pc += 4; continue;
 
       // ---- f64 ----------------------------------------------------------------------------------------
-      case 144: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] === F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
-      case 145: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] !== F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
-      case 146: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] < F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
-      case 147: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] > F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
-      case 148: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] <= F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
-      case 149: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] >= F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
-      case 150: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] & 0x7fffffff; pc += 3; continue; }
-      case 151: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] ^ -0x80000000; pc += 3; continue; }
-      case 152: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.ceil(x); pc += 3; continue; }
-      case 153: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.floor(x); pc += 3; continue; }
-      case 154: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.trunc(x); pc += 3; continue; }
-      case 155: F64[(fp2 + code[pc + 1]) >> 1] = nearest(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
-      case 156: F64[(fp2 + code[pc + 1]) >> 1] = Math.sqrt(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
-      case 157: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] + F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; continue;
-      case 158: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] - F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; continue;
-      case 159: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] * F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; continue;
-      case 160: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] / F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; continue;
-      case 161: F64[(fp2 + code[pc + 1]) >> 1] = Math.min(F64[(fp2 + code[pc + 2]) >> 1], F64[(fp2 + code[pc + 3]) >> 1]); pc += 4; continue;
-      case 162: F64[(fp2 + code[pc + 1]) >> 1] = Math.max(F64[(fp2 + code[pc + 2]) >> 1], F64[(fp2 + code[pc + 3]) >> 1]); pc += 4; continue;
-      case 163: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = (I32[a + 1] & 0x7fffffff) | (I32[(fp2 + code[pc + 3]) + 1] & -0x80000000); pc += 4; continue; }
+      case 146: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] === F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
+      case 147: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] !== F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
+      case 148: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] < F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
+      case 149: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] > F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
+      case 150: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] <= F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
+      case 151: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] >= F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
+      case 152: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] & 0x7fffffff; pc += 3; continue; }
+      case 153: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] ^ -0x80000000; pc += 3; continue; }
+      case 154: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.ceil(x); pc += 3; continue; }
+      case 155: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.floor(x); pc += 3; continue; }
+      case 156: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.trunc(x); pc += 3; continue; }
+      case 157: F64[(fp2 + code[pc + 1]) >> 1] = nearest(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
+      case 158: F64[(fp2 + code[pc + 1]) >> 1] = Math.sqrt(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
+      case 159: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] + F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; continue;
+      case 160: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] - F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; continue;
+      case 161: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] * F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; continue;
+      case 162: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] / F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; continue;
+      case 163: F64[(fp2 + code[pc + 1]) >> 1] = Math.min(F64[(fp2 + code[pc + 2]) >> 1], F64[(fp2 + code[pc + 3]) >> 1]); pc += 4; continue;
+      case 164: F64[(fp2 + code[pc + 1]) >> 1] = Math.max(F64[(fp2 + code[pc + 2]) >> 1], F64[(fp2 + code[pc + 3]) >> 1]); pc += 4; continue;
+      case 165: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = (I32[a + 1] & 0x7fffffff) | (I32[(fp2 + code[pc + 3]) + 1] & -0x80000000); pc += 4; continue; }
 
       // ---- conversions --------------------------------------------------------------------------------
-      case 164: case 165: {
-        const x = op === 164 ? F32[(fp2 + code[pc + 2])] : F64[(fp2 + code[pc + 2]) >> 1];
+      case 166: case 167: {
+        const x = op === 166 ? F32[(fp2 + code[pc + 2])] : F64[(fp2 + code[pc + 2]) >> 1];
         if (x !== x) { m.trapCode = T_INVALID; status = 1; break main; }
         if (!(x > -2147483649 && x < 2147483648)) { m.trapCode = T_OVERFLOW; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = x;
         pc += 3; continue;
       }
-      case 166: case 167: {
-        const x = op === 166 ? F32[(fp2 + code[pc + 2])] : F64[(fp2 + code[pc + 2]) >> 1];
+      case 168: case 169: {
+        const x = op === 168 ? F32[(fp2 + code[pc + 2])] : F64[(fp2 + code[pc + 2]) >> 1];
         if (x !== x) { m.trapCode = T_INVALID; status = 1; break main; }
         if (!(x > -1 && x < 4294967296)) { m.trapCode = T_OVERFLOW; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = x >>> 0;
         pc += 3; continue;
       }
-      case 168: { const t = truncI64S(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; continue; }
-      case 169: { const t = truncI64S(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; continue; }
-      case 170: { const t = truncI64U(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; continue; }
-      case 171: { const t = truncI64U(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; continue; }
-      case 172: I32[(fp2 + code[pc + 1])] = truncSatI32S(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 173: I32[(fp2 + code[pc + 1])] = truncSatI32U(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 174: I32[(fp2 + code[pc + 1])] = truncSatI32S(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
-      case 175: I32[(fp2 + code[pc + 1])] = truncSatI32U(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
-      case 176: truncSatI64S(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 177: truncSatI64U(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 178: truncSatI64S(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
-      case 179: truncSatI64U(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
-      case 180: F32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])]; pc += 3; continue;
-      case 181: F32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >>> 0; pc += 3; continue;
-      case 182: { const a = (fp2 + code[pc + 2]); F32[(fp2 + code[pc + 1])] = i64ToF32(I32[a], I32[a + 1]); pc += 3; continue; }
-      case 183: { const a = (fp2 + code[pc + 2]); F32[(fp2 + code[pc + 1])] = u64ToF32(I32[a], I32[a + 1]); pc += 3; continue; }
-      case 184: F64[(fp2 + code[pc + 1]) >> 1] = I32[(fp2 + code[pc + 2])]; pc += 3; continue;
-      case 185: F64[(fp2 + code[pc + 1]) >> 1] = I32[(fp2 + code[pc + 2])] >>> 0; pc += 3; continue;
-      case 186: { const a = (fp2 + code[pc + 2]); F64[(fp2 + code[pc + 1]) >> 1] = I32[a + 1] * 4294967296 + (I32[a] >>> 0); pc += 3; continue; }
-      case 187: { const a = (fp2 + code[pc + 2]); F64[(fp2 + code[pc + 1]) >> 1] = (I32[a + 1] >>> 0) * 4294967296 + (I32[a] >>> 0); pc += 3; continue; }
-      case 188: F32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1]; pc += 3; continue;
-      case 189: F64[(fp2 + code[pc + 1]) >> 1] = F32[(fp2 + code[pc + 2])]; pc += 3; continue;
+      case 170: { const t = truncI64S(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; continue; }
+      case 171: { const t = truncI64S(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; continue; }
+      case 172: { const t = truncI64U(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; continue; }
+      case 173: { const t = truncI64U(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; continue; }
+      case 174: I32[(fp2 + code[pc + 1])] = truncSatI32S(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
+      case 175: I32[(fp2 + code[pc + 1])] = truncSatI32U(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
+      case 176: I32[(fp2 + code[pc + 1])] = truncSatI32S(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
+      case 177: I32[(fp2 + code[pc + 1])] = truncSatI32U(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
+      case 178: truncSatI64S(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); pc += 3; continue;
+      case 179: truncSatI64U(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); pc += 3; continue;
+      case 180: truncSatI64S(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
+      case 181: truncSatI64U(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
+      case 182: F32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])]; pc += 3; continue;
+      case 183: F32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >>> 0; pc += 3; continue;
+      case 184: { const a = (fp2 + code[pc + 2]); F32[(fp2 + code[pc + 1])] = i64ToF32(I32[a], I32[a + 1]); pc += 3; continue; }
+      case 185: { const a = (fp2 + code[pc + 2]); F32[(fp2 + code[pc + 1])] = u64ToF32(I32[a], I32[a + 1]); pc += 3; continue; }
+      case 186: F64[(fp2 + code[pc + 1]) >> 1] = I32[(fp2 + code[pc + 2])]; pc += 3; continue;
+      case 187: F64[(fp2 + code[pc + 1]) >> 1] = I32[(fp2 + code[pc + 2])] >>> 0; pc += 3; continue;
+      case 188: { const a = (fp2 + code[pc + 2]); F64[(fp2 + code[pc + 1]) >> 1] = I32[a + 1] * 4294967296 + (I32[a] >>> 0); pc += 3; continue; }
+      case 189: { const a = (fp2 + code[pc + 2]); F64[(fp2 + code[pc + 1]) >> 1] = (I32[a + 1] >>> 0) * 4294967296 + (I32[a] >>> 0); pc += 3; continue; }
+      case 190: F32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1]; pc += 3; continue;
+      case 191: F64[(fp2 + code[pc + 1]) >> 1] = F32[(fp2 + code[pc + 2])]; pc += 3; continue;
 
       default:
         throw new Error(`interpreter: bad internal opcode ${code[pc]} at ${pc}`);
@@ -652,81 +655,84 @@ export function runExact(m: Machine, skipBreak: number): number {
       // ---- moves, constants, globals ----------------------------------------------------------------
       case 15: { const d = (fp2 + code[pc + 1]), s = (fp2 + code[pc + 2]); I32[d] = I32[s]; I32[d + 1] = I32[s + 1]; pc += 3; status = 5; break main; }
       case 16: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])]; pc += 3; status = 5; break main;
-      case 17: {
+      // packed moves: one operand word dst | src << 16 (both word offsets < 65536); one code load less
+      case 17: { const x = code[pc + 1]; I32[fp2 + (x & 0xffff)] = I32[fp2 + (x >>> 16)]; pc += 2; status = 5; break main; }
+      case 18: { const x = code[pc + 1], d = fp2 + (x & 0xffff), s = fp2 + (x >>> 16); I32[d] = I32[s]; I32[d + 1] = I32[s + 1]; pc += 2; status = 5; break main; }
+      case 19: {
         const d = (fp2 + code[pc + 1]), s = (fp2 + code[pc + 2]);
         I32[d] = I32[s]; I32[d + 1] = I32[s + 1]; I32[d + 2] = I32[s + 2]; I32[d + 3] = I32[s + 3];
         pc += 3; status = 5; break main;
       }
-      case 18: {
+      case 20: {
         const d = (fp2 + code[pc + 1]), s = I32[(fp2 + code[pc + 4])] !== 0 ? (fp2 + code[pc + 2]) : (fp2 + code[pc + 3]);
         I32[d] = I32[s]; I32[d + 1] = I32[s + 1];
         pc += 5; status = 5; break main;
       }
-      case 19: {
+      case 21: {
         const d = (fp2 + code[pc + 1]), s = I32[(fp2 + code[pc + 4])] !== 0 ? (fp2 + code[pc + 2]) : (fp2 + code[pc + 3]);
         I32[d] = I32[s]; I32[d + 1] = I32[s + 1]; I32[d + 2] = I32[s + 2]; I32[d + 3] = I32[s + 3];
         pc += 5; status = 5; break main;
       }
-      case 20: I32[(fp2 + code[pc + 1])] = code[pc + 2]; pc += 3; status = 5; break main;
-      case 21: { const d = (fp2 + code[pc + 1]); I32[d] = code[pc + 2]; I32[d + 1] = code[pc + 3]; pc += 4; status = 5; break main; }
-      case 22: { const d = (fp2 + code[pc + 1]); I32[d] = code[pc + 2]; I32[d + 1] = code[pc + 3]; I32[d + 2] = code[pc + 4]; I32[d + 3] = code[pc + 5]; pc += 6; status = 5; break main; }
-      case 23: I32[(fp2 + code[pc + 1])] = code[pc + 2]; pc += 3; status = 5; break main;
-      case 24: { const d = (fp2 + code[pc + 1]), g = code[pc + 2]; I32[d] = G32[g]; I32[d + 1] = G32[g + 1]; pc += 3; status = 5; break main; }
-      case 25: { const g = code[pc + 1], s = (fp2 + code[pc + 2]); G32[g] = I32[s]; G32[g + 1] = I32[s + 1]; pc += 3; status = 5; break main; }
-      case 26: {
+      case 22: I32[(fp2 + code[pc + 1])] = code[pc + 2]; pc += 3; status = 5; break main;
+      case 23: { const d = (fp2 + code[pc + 1]); I32[d] = code[pc + 2]; I32[d + 1] = code[pc + 3]; pc += 4; status = 5; break main; }
+      case 24: { const d = (fp2 + code[pc + 1]); I32[d] = code[pc + 2]; I32[d + 1] = code[pc + 3]; I32[d + 2] = code[pc + 4]; I32[d + 3] = code[pc + 5]; pc += 6; status = 5; break main; }
+      case 25: I32[(fp2 + code[pc + 1])] = code[pc + 2]; pc += 3; status = 5; break main;
+      case 26: { const d = (fp2 + code[pc + 1]), g = code[pc + 2]; I32[d] = G32[g]; I32[d + 1] = G32[g + 1]; pc += 3; status = 5; break main; }
+      case 27: { const g = code[pc + 1], s = (fp2 + code[pc + 2]); G32[g] = I32[s]; G32[g + 1] = I32[s + 1]; pc += 3; status = 5; break main; }
+      case 28: {
         const d = (fp2 + code[pc + 1]), g = code[pc + 2];
         I32[d] = G32[g]; I32[d + 1] = G32[g + 1]; I32[d + 2] = G32[g + 2]; I32[d + 3] = G32[g + 3];
         pc += 3; status = 5; break main;
       }
-      case 27: {
+      case 29: {
         const g = code[pc + 1], s = (fp2 + code[pc + 2]);
         G32[g] = I32[s]; G32[g + 1] = I32[s + 1]; G32[g + 2] = I32[s + 2]; G32[g + 3] = I32[s + 3];
         pc += 3; status = 5; break main;
       }
 
       // ---- memory: LD dst addr offset / ST addr value offset ----------------------------------------
-      case 28: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getInt32(a, true); pc += 4; status = 5; break main; }
-      case 29: {
+      case 30: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getInt32(a, true); pc += 4; status = 5; break main; }
+      case 31: {
         const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 8 > memLen) { m.trapCode = T_OOB; status = 1; break main; }
         const d = (fp2 + code[pc + 1]); I32[d] = dv.getInt32(a, true); I32[d + 1] = dv.getInt32(a + 4, true); pc += 4; status = 5; break main;
       }
-      case 30: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = (u8[a] << 24) >> 24; pc += 4; status = 5; break main; }
-      case 31: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = u8[a]; pc += 4; status = 5; break main; }
-      case 32: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getInt16(a, true); pc += 4; status = 5; break main; }
-      case 33: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getUint16(a, true); pc += 4; status = 5; break main; }
-      case 34: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = (u8[a] << 24) >> 24; I32[d] = x; I32[d + 1] = x >> 31; pc += 4; status = 5; break main; }
-      case 35: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = u8[a]; I32[d + 1] = 0; pc += 4; status = 5; break main; }
-      case 36: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = dv.getInt16(a, true); I32[d] = x; I32[d + 1] = x >> 31; pc += 4; status = 5; break main; }
-      case 37: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = dv.getUint16(a, true); I32[d + 1] = 0; pc += 4; status = 5; break main; }
-      case 38: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = dv.getInt32(a, true); I32[d] = x; I32[d + 1] = x >> 31; pc += 4; status = 5; break main; }
-      case 39: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = dv.getInt32(a, true); I32[d + 1] = 0; pc += 4; status = 5; break main; }
-      case 40: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } dv.setInt32(a, I32[(fp2 + code[pc + 2])], true); pc += 4; status = 5; break main; }
-      case 41: {
+      case 32: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = (u8[a] << 24) >> 24; pc += 4; status = 5; break main; }
+      case 33: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = u8[a]; pc += 4; status = 5; break main; }
+      case 34: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getInt16(a, true); pc += 4; status = 5; break main; }
+      case 35: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getUint16(a, true); pc += 4; status = 5; break main; }
+      case 36: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = (u8[a] << 24) >> 24; I32[d] = x; I32[d + 1] = x >> 31; pc += 4; status = 5; break main; }
+      case 37: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = u8[a]; I32[d + 1] = 0; pc += 4; status = 5; break main; }
+      case 38: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = dv.getInt16(a, true); I32[d] = x; I32[d + 1] = x >> 31; pc += 4; status = 5; break main; }
+      case 39: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = dv.getUint16(a, true); I32[d + 1] = 0; pc += 4; status = 5; break main; }
+      case 40: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = dv.getInt32(a, true); I32[d] = x; I32[d + 1] = x >> 31; pc += 4; status = 5; break main; }
+      case 41: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = dv.getInt32(a, true); I32[d + 1] = 0; pc += 4; status = 5; break main; }
+      case 42: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } dv.setInt32(a, I32[(fp2 + code[pc + 2])], true); pc += 4; status = 5; break main; }
+      case 43: {
         const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 8 > memLen) { m.trapCode = T_OOB; status = 1; break main; }
         const s = (fp2 + code[pc + 2]); dv.setInt32(a, I32[s], true); dv.setInt32(a + 4, I32[s + 1], true); pc += 4; status = 5; break main;
       }
-      case 42: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } u8[a] = I32[(fp2 + code[pc + 2])]; pc += 4; status = 5; break main; }
-      case 43: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } dv.setInt16(a, I32[(fp2 + code[pc + 2])], true); pc += 4; status = 5; break main; }
-      case 44: I32[(fp2 + code[pc + 1])] = memLen >>> 16; pc += 2; status = 5; break main;
-      case 45: {
+      case 44: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } u8[a] = I32[(fp2 + code[pc + 2])]; pc += 4; status = 5; break main; }
+      case 45: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } dv.setInt16(a, I32[(fp2 + code[pc + 2])], true); pc += 4; status = 5; break main; }
+      case 46: I32[(fp2 + code[pc + 1])] = memLen >>> 16; pc += 2; status = 5; break main;
+      case 47: {
         I32[(fp2 + code[pc + 1])] = inst!.mem0!.grow(I32[(fp2 + code[pc + 2])] >>> 0);
         { const mi = inst === null ? null : inst.mem0; if (mi === null) { u8 = EMPTY_U8; dv = EMPTY_DV; memLen = 0; } else { u8 = mi.u8; dv = mi.dv; memLen = mi.u8.length; } }
         pc += 3; status = 5; break main;
       }
-      case 46: {
+      case 48: {
         // MEMORY_INIT seg d s n
         const t = m.memoryInit(inst!, code[pc + 1], I32[(fp2 + code[pc + 2])] >>> 0, I32[(fp2 + code[pc + 3])] >>> 0, I32[(fp2 + code[pc + 4])] >>> 0);
         if (t !== 0) { m.trapCode = t; status = 1; break main; }
         pc += 5; status = 5; break main;
       }
-      case 47: inst!.datas[code[pc + 1]] = EMPTY_U8; pc += 2; status = 5; break main;
-      case 48: {
+      case 49: inst!.datas[code[pc + 1]] = EMPTY_U8; pc += 2; status = 5; break main;
+      case 50: {
         const d = I32[(fp2 + code[pc + 1])] >>> 0, s = I32[(fp2 + code[pc + 2])] >>> 0, n = I32[(fp2 + code[pc + 3])] >>> 0;
         if (s + n > memLen || d + n > memLen) { m.trapCode = T_OOB; status = 1; break main; }
         u8.copyWithin(d, s, s + n);
         pc += 4; status = 5; break main;
       }
-      case 49: {
+      case 51: {
         const d = I32[(fp2 + code[pc + 1])] >>> 0, v = I32[(fp2 + code[pc + 2])], n = I32[(fp2 + code[pc + 3])] >>> 0;
         if (d + n > memLen) { m.trapCode = T_OOB; status = 1; break main; }
         u8.fill(v & 255, d, d + n);
@@ -734,45 +740,45 @@ export function runExact(m: Machine, skipBreak: number): number {
       }
 
       // ---- tables ---------------------------------------------------------------------------------------
-      case 50: {
+      case 52: {
         // TABLE_GET dst idx tableAddr
         const t = store.tables[code[pc + 3]], k = I32[(fp2 + code[pc + 2])] >>> 0;
         if (k >= t.size) { m.trapCode = T_TABLE_OOB; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = t.elems[k];
         pc += 4; status = 5; break main;
       }
-      case 51: {
+      case 53: {
         // TABLE_SET tableAddr idx val
         const t = store.tables[code[pc + 1]], k = I32[(fp2 + code[pc + 2])] >>> 0;
         if (k >= t.size) { m.trapCode = T_TABLE_OOB; status = 1; break main; }
         t.elems[k] = I32[(fp2 + code[pc + 3])];
         pc += 4; status = 5; break main;
       }
-      case 52: I32[(fp2 + code[pc + 1])] = store.tables[code[pc + 2]].size; pc += 3; status = 5; break main;
-      case 53: I32[(fp2 + code[pc + 1])] = store.tables[code[pc + 4]].grow(I32[(fp2 + code[pc + 3])] >>> 0, I32[(fp2 + code[pc + 2])]); pc += 5; status = 5; break main;
-      case 54: {
+      case 54: I32[(fp2 + code[pc + 1])] = store.tables[code[pc + 2]].size; pc += 3; status = 5; break main;
+      case 55: I32[(fp2 + code[pc + 1])] = store.tables[code[pc + 4]].grow(I32[(fp2 + code[pc + 3])] >>> 0, I32[(fp2 + code[pc + 2])]); pc += 5; status = 5; break main;
+      case 56: {
         // TABLE_FILL tableAddr i val n
         const t = store.tables[code[pc + 1]].fill(I32[(fp2 + code[pc + 2])] >>> 0, I32[(fp2 + code[pc + 3])], I32[(fp2 + code[pc + 4])] >>> 0);
         if (t !== 0) { m.trapCode = t; status = 1; break main; }
         pc += 5; status = 5; break main;
       }
-      case 55: {
+      case 57: {
         // TABLE_COPY dstTable srcTable d s n
         const t = m.tableCopy(code[pc + 1], code[pc + 2], I32[(fp2 + code[pc + 3])] >>> 0, I32[(fp2 + code[pc + 4])] >>> 0, I32[(fp2 + code[pc + 5])] >>> 0);
         if (t !== 0) { m.trapCode = t; status = 1; break main; }
         pc += 6; status = 5; break main;
       }
-      case 56: {
+      case 58: {
         // TABLE_INIT tableAddr seg d s n
         const t = m.tableInit(inst!, code[pc + 1], code[pc + 2], I32[(fp2 + code[pc + 3])] >>> 0, I32[(fp2 + code[pc + 4])] >>> 0, I32[(fp2 + code[pc + 5])] >>> 0);
         if (t !== 0) { m.trapCode = t; status = 1; break main; }
         pc += 6; status = 5; break main;
       }
-      case 57: inst!.elems[code[pc + 1]] = m.emptyElems; pc += 2; status = 5; break main;
+      case 59: inst!.elems[code[pc + 1]] = m.emptyElems; pc += 2; status = 5; break main;
 
       // ---- SIMD: SIMD opId dst a b c imm0..imm3; SIMD_MEM opId dst a addr offset width lane --------------
-      case 58: execSimd(code[pc + 1], m.simd, (fp2 + code[pc + 2]) << 2, (fp2 + code[pc + 3]) << 2, (fp2 + code[pc + 4]) << 2, (fp2 + code[pc + 5]) << 2, code, pc + 6); pc += 10; status = 5; break main;
-      case 59: {
+      case 60: execSimd(code[pc + 1], m.simd, (fp2 + code[pc + 2]) << 2, (fp2 + code[pc + 3]) << 2, (fp2 + code[pc + 4]) << 2, (fp2 + code[pc + 5]) << 2, code, pc + 6); pc += 10; status = 5; break main;
+      case 61: {
         const a = (I32[(fp2 + code[pc + 4])] >>> 0) + (code[pc + 5] >>> 0);
         if (a + code[pc + 6] > memLen) { m.trapCode = T_OOB; status = 1; break main; }
         execSimdMem(code[pc + 1], m.simd, (fp2 + code[pc + 2]) << 2, (fp2 + code[pc + 3]) << 2, u8, dv, a, code[pc + 7]);
@@ -780,87 +786,87 @@ export function runExact(m: Machine, skipBreak: number): number {
       }
 
       // ---- i32 ----------------------------------------------------------------------------------------
-      case 60: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] === 0 ? 1 : 0; pc += 3; status = 5; break main;
-      case 61: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] === I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
-      case 62: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] !== I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
-      case 63: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] < I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
-      case 64: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) < (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; status = 5; break main;
-      case 65: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] > I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
-      case 66: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) > (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; status = 5; break main;
-      case 67: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] <= I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
-      case 68: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) <= (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; status = 5; break main;
-      case 69: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >= I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
-      case 70: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) >= (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; status = 5; break main;
-      case 71: I32[(fp2 + code[pc + 1])] = Math.clz32(I32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 72: I32[(fp2 + code[pc + 1])] = ctz32(I32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 73: I32[(fp2 + code[pc + 1])] = popcnt32(I32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 74: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] + I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 75: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] - I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 76: I32[(fp2 + code[pc + 1])] = Math.imul(I32[(fp2 + code[pc + 2])], I32[(fp2 + code[pc + 3])]); pc += 4; status = 5; break main;
-      case 77: {
+      case 62: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] === 0 ? 1 : 0; pc += 3; status = 5; break main;
+      case 63: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] === I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
+      case 64: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] !== I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
+      case 65: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] < I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
+      case 66: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) < (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; status = 5; break main;
+      case 67: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] > I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
+      case 68: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) > (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; status = 5; break main;
+      case 69: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] <= I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
+      case 70: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) <= (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; status = 5; break main;
+      case 71: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >= I32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
+      case 72: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) >= (I32[(fp2 + code[pc + 3])] >>> 0) ? 1 : 0; pc += 4; status = 5; break main;
+      case 73: I32[(fp2 + code[pc + 1])] = Math.clz32(I32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
+      case 74: I32[(fp2 + code[pc + 1])] = ctz32(I32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
+      case 75: I32[(fp2 + code[pc + 1])] = popcnt32(I32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
+      case 76: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] + I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
+      case 77: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] - I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
+      case 78: I32[(fp2 + code[pc + 1])] = Math.imul(I32[(fp2 + code[pc + 2])], I32[(fp2 + code[pc + 3])]); pc += 4; status = 5; break main;
+      case 79: {
         const a = I32[(fp2 + code[pc + 2])], b = I32[(fp2 + code[pc + 3])];
         if (b === 0) { m.trapCode = T_DIV0; status = 1; break main; }
         if (a === -2147483648 && b === -1) { m.trapCode = T_OVERFLOW; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = a / b;
         pc += 4; status = 5; break main;
       }
-      case 78: {
+      case 80: {
         const b = I32[(fp2 + code[pc + 3])] >>> 0;
         if (b === 0) { m.trapCode = T_DIV0; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = Math.floor((I32[(fp2 + code[pc + 2])] >>> 0) / b);
         pc += 4; status = 5; break main;
       }
-      case 79: {
+      case 81: {
         const b = I32[(fp2 + code[pc + 3])];
         if (b === 0) { m.trapCode = T_DIV0; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] % b;
         pc += 4; status = 5; break main;
       }
-      case 80: {
+      case 82: {
         const b = I32[(fp2 + code[pc + 3])] >>> 0;
         if (b === 0) { m.trapCode = T_DIV0; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] >>> 0) % b;
         pc += 4; status = 5; break main;
       }
-      case 81: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] & I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 82: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] | I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 83: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] ^ I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 84: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] << I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 85: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >> I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 86: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >>> I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 87: { const a = I32[(fp2 + code[pc + 2])], n = I32[(fp2 + code[pc + 3])] & 31; I32[(fp2 + code[pc + 1])] = (a << n) | (a >>> (32 - n)); pc += 4; status = 5; break main; }
-      case 88: { const a = I32[(fp2 + code[pc + 2])], n = I32[(fp2 + code[pc + 3])] & 31; I32[(fp2 + code[pc + 1])] = (a >>> n) | (a << (32 - n)); pc += 4; status = 5; break main; }
-      case 89: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] << 24) >> 24; pc += 3; status = 5; break main;
-      case 90: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] << 16) >> 16; pc += 3; status = 5; break main;
+      case 83: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] & I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
+      case 84: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] | I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
+      case 85: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] ^ I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
+      case 86: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] << I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
+      case 87: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >> I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
+      case 88: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >>> I32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
+      case 89: { const a = I32[(fp2 + code[pc + 2])], n = I32[(fp2 + code[pc + 3])] & 31; I32[(fp2 + code[pc + 1])] = (a << n) | (a >>> (32 - n)); pc += 4; status = 5; break main; }
+      case 90: { const a = I32[(fp2 + code[pc + 2])], n = I32[(fp2 + code[pc + 3])] & 31; I32[(fp2 + code[pc + 1])] = (a >>> n) | (a << (32 - n)); pc += 4; status = 5; break main; }
+      case 91: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] << 24) >> 24; pc += 3; status = 5; break main;
+      case 92: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] << 16) >> 16; pc += 3; status = 5; break main;
 
       // ---- i64 (lo/hi pairs) ------------------------------------------------------------------------
-      case 91: { const a = (fp2 + code[pc + 2]); I32[(fp2 + code[pc + 1])] = (I32[a] | I32[a + 1]) === 0 ? 1 : 0; pc += 3; status = 5; break main; }
-      case 92: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[(fp2 + code[pc + 1])] = I32[a] === I32[b] && I32[a + 1] === I32[b + 1] ? 1 : 0; pc += 4; status = 5; break main; }
-      case 93: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[(fp2 + code[pc + 1])] = I32[a] !== I32[b] || I32[a + 1] !== I32[b + 1] ? 1 : 0; pc += 4; status = 5; break main; }
-      case 94: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) < (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
-      case 95: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) < (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
-      case 96: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) > (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
-      case 97: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) > (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
-      case 98: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) <= (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
-      case 99: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) <= (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
-      case 100: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) >= (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
-      case 101: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) >= (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
-      case 102: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), hi = I32[a + 1]; I32[d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(I32[a]); I32[d + 1] = 0; pc += 3; status = 5; break main; }
-      case 103: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), lo = I32[a]; I32[d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(I32[a + 1]); I32[d + 1] = 0; pc += 3; status = 5; break main; }
-      case 104: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = popcnt32(I32[a]) + popcnt32(I32[a + 1]); I32[d + 1] = 0; pc += 3; status = 5; break main; }
-      case 105: {
+      case 93: { const a = (fp2 + code[pc + 2]); I32[(fp2 + code[pc + 1])] = (I32[a] | I32[a + 1]) === 0 ? 1 : 0; pc += 3; status = 5; break main; }
+      case 94: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[(fp2 + code[pc + 1])] = I32[a] === I32[b] && I32[a + 1] === I32[b + 1] ? 1 : 0; pc += 4; status = 5; break main; }
+      case 95: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[(fp2 + code[pc + 1])] = I32[a] !== I32[b] || I32[a + 1] !== I32[b + 1] ? 1 : 0; pc += 4; status = 5; break main; }
+      case 96: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) < (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
+      case 97: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) < (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
+      case 98: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) > (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
+      case 99: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) > (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
+      case 100: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) <= (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
+      case 101: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah < bh || (ah === bh && (I32[a] >>> 0) <= (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
+      case 102: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1], bh = I32[b + 1]; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) >= (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
+      case 103: { const a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), ah = I32[a + 1] >>> 0, bh = I32[b + 1] >>> 0; I32[(fp2 + code[pc + 1])] = ah > bh || (ah === bh && (I32[a] >>> 0) >= (I32[b] >>> 0)) ? 1 : 0; pc += 4; status = 5; break main; }
+      case 104: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), hi = I32[a + 1]; I32[d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(I32[a]); I32[d + 1] = 0; pc += 3; status = 5; break main; }
+      case 105: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), lo = I32[a]; I32[d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(I32[a + 1]); I32[d + 1] = 0; pc += 3; status = 5; break main; }
+      case 106: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = popcnt32(I32[a]) + popcnt32(I32[a + 1]); I32[d + 1] = 0; pc += 3; status = 5; break main; }
+      case 107: {
         const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), al = I32[a], lo = (al + I32[b]) | 0;
         I32[d + 1] = (I32[a + 1] + I32[b + 1] + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
         I32[d] = lo;
         pc += 4; status = 5; break main;
       }
-      case 106: {
+      case 108: {
         const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]), al = I32[a], bl = I32[b];
         I32[d + 1] = (I32[a + 1] - I32[b + 1] - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
         I32[d] = (al - bl) | 0;
         pc += 4; status = 5; break main;
       }
-      case 107: {
+      case 109: {
         const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]);
         const al = I32[a], ah = I32[a + 1], bl = I32[b], bh = I32[b + 1];
         const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
@@ -871,104 +877,104 @@ export function runExact(m: Machine, skipBreak: number): number {
         I32[d] = Math.imul(al, bl);
         pc += 4; status = 5; break main;
       }
-      case 108: { const t = i64DivS(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; status = 5; break main; }
-      case 109: { const t = i64DivU(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; status = 5; break main; }
-      case 110: { const t = i64RemS(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; status = 5; break main; }
-      case 111: { const t = i64RemU(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; status = 5; break main; }
-      case 112: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[d] = I32[a] & I32[b]; I32[d + 1] = I32[a + 1] & I32[b + 1]; pc += 4; status = 5; break main; }
-      case 113: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[d] = I32[a] | I32[b]; I32[d + 1] = I32[a + 1] | I32[b + 1]; pc += 4; status = 5; break main; }
-      case 114: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[d] = I32[a] ^ I32[b]; I32[d + 1] = I32[a + 1] ^ I32[b + 1]; pc += 4; status = 5; break main; }
-      case 115: i64Shl(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main;
-      case 116: i64ShrS(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main;
-      case 117: i64ShrU(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main;
-      case 118: i64Rot(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), I32[(fp2 + code[pc + 3])] & 63); pc += 4; status = 5; break main;
-      case 119: i64Rot(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (64 - (I32[(fp2 + code[pc + 3])] & 63)) & 63); pc += 4; status = 5; break main;
-      case 120: { const d = (fp2 + code[pc + 1]), x = (I32[(fp2 + code[pc + 2])] << 24) >> 24; I32[d] = x; I32[d + 1] = x >> 31; pc += 3; status = 5; break main; }
-      case 121: { const d = (fp2 + code[pc + 1]), x = (I32[(fp2 + code[pc + 2])] << 16) >> 16; I32[d] = x; I32[d + 1] = x >> 31; pc += 3; status = 5; break main; }
-      case 122: { const d = (fp2 + code[pc + 1]), x = I32[(fp2 + code[pc + 2])]; I32[d] = x; I32[d + 1] = x >> 31; pc += 3; status = 5; break main; }
-      case 123: { const d = (fp2 + code[pc + 1]); I32[d] = I32[(fp2 + code[pc + 2])]; I32[d + 1] = 0; pc += 3; status = 5; break main; }
+      case 110: { const t = i64DivS(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; status = 5; break main; }
+      case 111: { const t = i64DivU(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; status = 5; break main; }
+      case 112: { const t = i64RemS(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; status = 5; break main; }
+      case 113: { const t = i64RemU(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 4; status = 5; break main; }
+      case 114: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[d] = I32[a] & I32[b]; I32[d + 1] = I32[a + 1] & I32[b + 1]; pc += 4; status = 5; break main; }
+      case 115: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[d] = I32[a] | I32[b]; I32[d + 1] = I32[a + 1] | I32[b + 1]; pc += 4; status = 5; break main; }
+      case 116: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), b = (fp2 + code[pc + 3]); I32[d] = I32[a] ^ I32[b]; I32[d + 1] = I32[a + 1] ^ I32[b + 1]; pc += 4; status = 5; break main; }
+      case 117: i64Shl(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main;
+      case 118: i64ShrS(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main;
+      case 119: i64ShrU(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main;
+      case 120: i64Rot(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), I32[(fp2 + code[pc + 3])] & 63); pc += 4; status = 5; break main;
+      case 121: i64Rot(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (64 - (I32[(fp2 + code[pc + 3])] & 63)) & 63); pc += 4; status = 5; break main;
+      case 122: { const d = (fp2 + code[pc + 1]), x = (I32[(fp2 + code[pc + 2])] << 24) >> 24; I32[d] = x; I32[d + 1] = x >> 31; pc += 3; status = 5; break main; }
+      case 123: { const d = (fp2 + code[pc + 1]), x = (I32[(fp2 + code[pc + 2])] << 16) >> 16; I32[d] = x; I32[d + 1] = x >> 31; pc += 3; status = 5; break main; }
+      case 124: { const d = (fp2 + code[pc + 1]), x = I32[(fp2 + code[pc + 2])]; I32[d] = x; I32[d + 1] = x >> 31; pc += 3; status = 5; break main; }
+      case 125: { const d = (fp2 + code[pc + 1]); I32[d] = I32[(fp2 + code[pc + 2])]; I32[d + 1] = 0; pc += 3; status = 5; break main; }
 
       // ---- f32 ----------------------------------------------------------------------------------------
-      case 124: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] === F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
-      case 125: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] !== F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
-      case 126: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] < F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
-      case 127: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] > F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
-      case 128: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] <= F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
-      case 129: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] >= F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
-      case 130: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] & 0x7fffffff; pc += 3; status = 5; break main;
-      case 131: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] ^ -0x80000000; pc += 3; status = 5; break main;
-      case 132: F32[(fp2 + code[pc + 1])] = Math.ceil(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 133: F32[(fp2 + code[pc + 1])] = Math.floor(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 134: F32[(fp2 + code[pc + 1])] = Math.trunc(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 135: F32[(fp2 + code[pc + 1])] = nearest(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 136: F32[(fp2 + code[pc + 1])] = Math.sqrt(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 137: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] + F32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 138: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] - F32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 139: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] * F32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 140: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] / F32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 141: F32[(fp2 + code[pc + 1])] = Math.min(F32[(fp2 + code[pc + 2])], F32[(fp2 + code[pc + 3])]); pc += 4; status = 5; break main;
-      case 142: F32[(fp2 + code[pc + 1])] = Math.max(F32[(fp2 + code[pc + 2])], F32[(fp2 + code[pc + 3])]); pc += 4; status = 5; break main;
-      case 143: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] & 0x7fffffff) | (I32[(fp2 + code[pc + 3])] & -0x80000000); pc += 4; status = 5; break main;
+      case 126: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] === F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
+      case 127: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] !== F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
+      case 128: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] < F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
+      case 129: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] > F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
+      case 130: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] <= F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
+      case 131: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] >= F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
+      case 132: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] & 0x7fffffff; pc += 3; status = 5; break main;
+      case 133: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] ^ -0x80000000; pc += 3; status = 5; break main;
+      case 134: F32[(fp2 + code[pc + 1])] = Math.ceil(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
+      case 135: F32[(fp2 + code[pc + 1])] = Math.floor(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
+      case 136: F32[(fp2 + code[pc + 1])] = Math.trunc(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
+      case 137: F32[(fp2 + code[pc + 1])] = nearest(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
+      case 138: F32[(fp2 + code[pc + 1])] = Math.sqrt(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
+      case 139: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] + F32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
+      case 140: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] - F32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
+      case 141: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] * F32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
+      case 142: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] / F32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
+      case 143: F32[(fp2 + code[pc + 1])] = Math.min(F32[(fp2 + code[pc + 2])], F32[(fp2 + code[pc + 3])]); pc += 4; status = 5; break main;
+      case 144: F32[(fp2 + code[pc + 1])] = Math.max(F32[(fp2 + code[pc + 2])], F32[(fp2 + code[pc + 3])]); pc += 4; status = 5; break main;
+      case 145: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] & 0x7fffffff) | (I32[(fp2 + code[pc + 3])] & -0x80000000); pc += 4; status = 5; break main;
 
       // ---- f64 ----------------------------------------------------------------------------------------
-      case 144: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] === F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
-      case 145: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] !== F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
-      case 146: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] < F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
-      case 147: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] > F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
-      case 148: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] <= F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
-      case 149: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] >= F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
-      case 150: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] & 0x7fffffff; pc += 3; status = 5; break main; }
-      case 151: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] ^ -0x80000000; pc += 3; status = 5; break main; }
-      case 152: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.ceil(x); pc += 3; status = 5; break main; }
-      case 153: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.floor(x); pc += 3; status = 5; break main; }
-      case 154: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.trunc(x); pc += 3; status = 5; break main; }
-      case 155: F64[(fp2 + code[pc + 1]) >> 1] = nearest(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
-      case 156: F64[(fp2 + code[pc + 1]) >> 1] = Math.sqrt(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
-      case 157: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] + F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; status = 5; break main;
-      case 158: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] - F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; status = 5; break main;
-      case 159: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] * F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; status = 5; break main;
-      case 160: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] / F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; status = 5; break main;
-      case 161: F64[(fp2 + code[pc + 1]) >> 1] = Math.min(F64[(fp2 + code[pc + 2]) >> 1], F64[(fp2 + code[pc + 3]) >> 1]); pc += 4; status = 5; break main;
-      case 162: F64[(fp2 + code[pc + 1]) >> 1] = Math.max(F64[(fp2 + code[pc + 2]) >> 1], F64[(fp2 + code[pc + 3]) >> 1]); pc += 4; status = 5; break main;
-      case 163: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = (I32[a + 1] & 0x7fffffff) | (I32[(fp2 + code[pc + 3]) + 1] & -0x80000000); pc += 4; status = 5; break main; }
+      case 146: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] === F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
+      case 147: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] !== F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
+      case 148: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] < F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
+      case 149: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] > F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
+      case 150: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] <= F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
+      case 151: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] >= F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
+      case 152: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] & 0x7fffffff; pc += 3; status = 5; break main; }
+      case 153: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] ^ -0x80000000; pc += 3; status = 5; break main; }
+      case 154: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.ceil(x); pc += 3; status = 5; break main; }
+      case 155: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.floor(x); pc += 3; status = 5; break main; }
+      case 156: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.trunc(x); pc += 3; status = 5; break main; }
+      case 157: F64[(fp2 + code[pc + 1]) >> 1] = nearest(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
+      case 158: F64[(fp2 + code[pc + 1]) >> 1] = Math.sqrt(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
+      case 159: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] + F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; status = 5; break main;
+      case 160: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] - F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; status = 5; break main;
+      case 161: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] * F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; status = 5; break main;
+      case 162: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] / F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; status = 5; break main;
+      case 163: F64[(fp2 + code[pc + 1]) >> 1] = Math.min(F64[(fp2 + code[pc + 2]) >> 1], F64[(fp2 + code[pc + 3]) >> 1]); pc += 4; status = 5; break main;
+      case 164: F64[(fp2 + code[pc + 1]) >> 1] = Math.max(F64[(fp2 + code[pc + 2]) >> 1], F64[(fp2 + code[pc + 3]) >> 1]); pc += 4; status = 5; break main;
+      case 165: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = (I32[a + 1] & 0x7fffffff) | (I32[(fp2 + code[pc + 3]) + 1] & -0x80000000); pc += 4; status = 5; break main; }
 
       // ---- conversions --------------------------------------------------------------------------------
-      case 164: case 165: {
-        const x = op === 164 ? F32[(fp2 + code[pc + 2])] : F64[(fp2 + code[pc + 2]) >> 1];
+      case 166: case 167: {
+        const x = op === 166 ? F32[(fp2 + code[pc + 2])] : F64[(fp2 + code[pc + 2]) >> 1];
         if (x !== x) { m.trapCode = T_INVALID; status = 1; break main; }
         if (!(x > -2147483649 && x < 2147483648)) { m.trapCode = T_OVERFLOW; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = x;
         pc += 3; status = 5; break main;
       }
-      case 166: case 167: {
-        const x = op === 166 ? F32[(fp2 + code[pc + 2])] : F64[(fp2 + code[pc + 2]) >> 1];
+      case 168: case 169: {
+        const x = op === 168 ? F32[(fp2 + code[pc + 2])] : F64[(fp2 + code[pc + 2]) >> 1];
         if (x !== x) { m.trapCode = T_INVALID; status = 1; break main; }
         if (!(x > -1 && x < 4294967296)) { m.trapCode = T_OVERFLOW; status = 1; break main; }
         I32[(fp2 + code[pc + 1])] = x >>> 0;
         pc += 3; status = 5; break main;
       }
-      case 168: { const t = truncI64S(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; status = 5; break main; }
-      case 169: { const t = truncI64S(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; status = 5; break main; }
-      case 170: { const t = truncI64U(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; status = 5; break main; }
-      case 171: { const t = truncI64U(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; status = 5; break main; }
-      case 172: I32[(fp2 + code[pc + 1])] = truncSatI32S(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 173: I32[(fp2 + code[pc + 1])] = truncSatI32U(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 174: I32[(fp2 + code[pc + 1])] = truncSatI32S(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
-      case 175: I32[(fp2 + code[pc + 1])] = truncSatI32U(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
-      case 176: truncSatI64S(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 177: truncSatI64U(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 178: truncSatI64S(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
-      case 179: truncSatI64U(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
-      case 180: F32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])]; pc += 3; status = 5; break main;
-      case 181: F32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >>> 0; pc += 3; status = 5; break main;
-      case 182: { const a = (fp2 + code[pc + 2]); F32[(fp2 + code[pc + 1])] = i64ToF32(I32[a], I32[a + 1]); pc += 3; status = 5; break main; }
-      case 183: { const a = (fp2 + code[pc + 2]); F32[(fp2 + code[pc + 1])] = u64ToF32(I32[a], I32[a + 1]); pc += 3; status = 5; break main; }
-      case 184: F64[(fp2 + code[pc + 1]) >> 1] = I32[(fp2 + code[pc + 2])]; pc += 3; status = 5; break main;
-      case 185: F64[(fp2 + code[pc + 1]) >> 1] = I32[(fp2 + code[pc + 2])] >>> 0; pc += 3; status = 5; break main;
-      case 186: { const a = (fp2 + code[pc + 2]); F64[(fp2 + code[pc + 1]) >> 1] = I32[a + 1] * 4294967296 + (I32[a] >>> 0); pc += 3; status = 5; break main; }
-      case 187: { const a = (fp2 + code[pc + 2]); F64[(fp2 + code[pc + 1]) >> 1] = (I32[a + 1] >>> 0) * 4294967296 + (I32[a] >>> 0); pc += 3; status = 5; break main; }
-      case 188: F32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1]; pc += 3; status = 5; break main;
-      case 189: F64[(fp2 + code[pc + 1]) >> 1] = F32[(fp2 + code[pc + 2])]; pc += 3; status = 5; break main;
+      case 170: { const t = truncI64S(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; status = 5; break main; }
+      case 171: { const t = truncI64S(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; status = 5; break main; }
+      case 172: { const t = truncI64U(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; status = 5; break main; }
+      case 173: { const t = truncI64U(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); if (t !== 0) { m.trapCode = t; status = 1; break main; } pc += 3; status = 5; break main; }
+      case 174: I32[(fp2 + code[pc + 1])] = truncSatI32S(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
+      case 175: I32[(fp2 + code[pc + 1])] = truncSatI32U(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
+      case 176: I32[(fp2 + code[pc + 1])] = truncSatI32S(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
+      case 177: I32[(fp2 + code[pc + 1])] = truncSatI32U(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
+      case 178: truncSatI64S(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
+      case 179: truncSatI64U(I32, (fp2 + code[pc + 1]), F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
+      case 180: truncSatI64S(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
+      case 181: truncSatI64U(I32, (fp2 + code[pc + 1]), F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
+      case 182: F32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])]; pc += 3; status = 5; break main;
+      case 183: F32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] >>> 0; pc += 3; status = 5; break main;
+      case 184: { const a = (fp2 + code[pc + 2]); F32[(fp2 + code[pc + 1])] = i64ToF32(I32[a], I32[a + 1]); pc += 3; status = 5; break main; }
+      case 185: { const a = (fp2 + code[pc + 2]); F32[(fp2 + code[pc + 1])] = u64ToF32(I32[a], I32[a + 1]); pc += 3; status = 5; break main; }
+      case 186: F64[(fp2 + code[pc + 1]) >> 1] = I32[(fp2 + code[pc + 2])]; pc += 3; status = 5; break main;
+      case 187: F64[(fp2 + code[pc + 1]) >> 1] = I32[(fp2 + code[pc + 2])] >>> 0; pc += 3; status = 5; break main;
+      case 188: { const a = (fp2 + code[pc + 2]); F64[(fp2 + code[pc + 1]) >> 1] = I32[a + 1] * 4294967296 + (I32[a] >>> 0); pc += 3; status = 5; break main; }
+      case 189: { const a = (fp2 + code[pc + 2]); F64[(fp2 + code[pc + 1]) >> 1] = (I32[a + 1] >>> 0) * 4294967296 + (I32[a] >>> 0); pc += 3; status = 5; break main; }
+      case 190: F32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1]; pc += 3; status = 5; break main;
+      case 191: F64[(fp2 + code[pc + 1]) >> 1] = F32[(fp2 + code[pc + 2])]; pc += 3; status = 5; break main;
 
       default:
         throw new Error(`interpreter: bad internal opcode ${code[pc]} at ${pc}`);

@@ -160,6 +160,12 @@ export function translate(env: TranslateEnv, funcIndex: number, captureAt = -1):
     code.push(iop);
     return pc;
   };
+  /** The op word and operands of a move (packed when both offsets fit in 16 bits), after begin(). */
+  const emitMoveAt = (t: ValType, d: number, s: number): void => {
+    if (t !== ValType.V128 && d < 0x10000 && s < 0x10000) {
+      code.push(t === ValType.I64 || t === ValType.F64 ? I.MOVP : I.MOV32P, d | (s << 16));
+    } else code.push(movOp(t), d, s);
+  };
   /** Reserve a refund operand for a conditional branch just begun. */
   const refund = (): void => { refunds.push(code.length, count); code.push(0); };
 
@@ -356,15 +362,17 @@ export function translate(env: TranslateEnv, funcIndex: number, captureAt = -1):
       }
       case Op.local_get: {
         const t = localTypes[r.idx];
-        begin(movOp(t));
-        code.push(push(t), 2 * localSlot[r.idx]);
+        const pc = begin(movOp(t));
+        code.length = pc;
+        emitMoveAt(t, push(t), 2 * localSlot[r.idx]);
         break;
       }
       case Op.local_set: case Op.local_tee: {
         const t = localTypes[r.idx];
-        begin(movOp(t));
+        const pc = begin(movOp(t));
         const s = op === Op.local_set ? pop() : 2 * (L + h - slotCount(t));
-        code.push(2 * localSlot[r.idx], s);
+        code.length = pc; // re-emit (begin already recorded the op's side-table entries)
+        emitMoveAt(t, 2 * localSlot[r.idx], s);
         break;
       }
       case Op.global_get: {
