@@ -743,8 +743,18 @@ export class WasmDebugSession extends DebugSession {
     return this.instance!.globals.map((_, i) => { const nm = names.get(i); return nm !== undefined ? `$${nm}` : `global${i}`; });
   }
 
+  /** A value as shown to the user (function references by name). */
+  private display(v: WasmValue, asHex: boolean): string {
+    if (v.type === ValType.FuncRef && v.ref !== null && v.ref.kind === 'func') {
+      const f = this.store!.funcs[v.ref.addr];
+      if (f && f.inst === this.instance) return `ref.func ${this.program!.funcName(f.funcIndex)}`;
+      if (f) return `ref.func ${f.name}`;
+    }
+    return formatValue(v, asHex);
+  }
+
   private variable(name: string, v: WasmValue, asHex: boolean, evaluateName?: string): DebugProtocol.Variable {
-    const out: DebugProtocol.Variable = { name, value: formatValue(v, asHex), type: typeName(v.type), variablesReference: 0 };
+    const out: DebugProtocol.Variable = { name, value: this.display(v, asHex), type: typeName(v.type), variablesReference: 0 };
     if (evaluateName) out.evaluateName = evaluateName;
     if (v.type === ValType.V128) out.variablesReference = this.handles.create({ kind: 'v128', value: v });
     return out;
@@ -848,8 +858,17 @@ export class WasmDebugSession extends DebugSession {
     this.guard(response, () => {
       this.requireStopped();
       const frame = args.frameId !== undefined ? this.frameById(args.frameId) : this.frames[0];
-      const v = evaluateExpression(String(args.expression ?? ''), this.env(frame));
-      response.body = { result: formatScalar(v, args.format?.hex === true), type: v.type, variablesReference: 0 };
+      const expr = String(args.expression ?? '').trim();
+      const asHex = args.format?.hex === true;
+      const env = this.env(frame);
+      const named = /^\$?[A-Za-z_][\w.$]*$/.test(expr) ? env.lookup(expr) : undefined;
+      if (named !== undefined && (named.type === ValType.V128 || named.type === ValType.FuncRef || named.type === ValType.ExternRef)) {
+        const ref = named.type === ValType.V128 ? this.handles.create({ kind: 'v128', value: named }) : 0;
+        response.body = { result: this.display(named, asHex), type: typeName(named.type), variablesReference: ref };
+      } else {
+        const v = evaluateExpression(expr, env);
+        response.body = { result: formatScalar(v, asHex), type: v.type, variablesReference: 0 };
+      }
       this.sendResponse(response);
     });
   }

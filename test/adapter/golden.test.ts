@@ -276,3 +276,28 @@ test('noDebug runs to the end without stopping', () => scenario('no-debug', asyn
   await c.request('setBreakpoints', { source: { path: FACT }, breakpoints: [{ line: 19 }] });
   await until(c, 'terminated', 'configurationDone', {});
 }));
+
+test('values of every type: formatting, hex, v128 lanes, setVariable of floats and i64', () => scenario('values', async (c) => {
+  const VALUES = fixture('values.wat');
+  await c.start({ program: VALUES, invoke: 'values', invokeArgs: [-7, '0x1234567890'] });
+  await c.request('setBreakpoints', { source: { path: VALUES }, breakpoints: [{ line: 15 }] });
+  await stopAfter(c, 'configurationDone', {});
+  const s = await c.request('scopes', { frameId: 1 });
+  const locals = s.body.scopes[0].variablesReference;
+  const v = await c.request('variables', { variablesReference: locals });
+  await c.request('variables', { variablesReference: locals, format: { hex: true } });
+  const vec = v.body.variables.find((x: { name: string }) => x.name === '$v');
+  await c.request('variables', { variablesReference: vec.variablesReference });
+  await c.request('variables', { variablesReference: s.body.scopes[2].variablesReference });
+  await c.request('setVariable', { variablesReference: locals, name: '$y', value: '2.5' });
+  await c.request('setVariable', { variablesReference: locals, name: '$b', value: '-1' });
+  await c.request('setVariable', { variablesReference: locals, name: '$x', value: 'inf' });
+  await c.request('setVariable', { variablesReference: locals, name: '$v', value: '1' });
+  await c.request('setVariable', { variablesReference: locals, name: '$a', value: '0x100000000' });
+  await c.request('setVariable', { variablesReference: s.body.scopes[2].variablesReference, name: '$fixed', value: '1' });
+  await c.request('setVariable', { variablesReference: s.body.scopes[2].variablesReference, name: '$g64', value: '0x7fffffffffffffff' });
+  await c.request('variables', { variablesReference: s.body.scopes[2].variablesReference });
+  await c.request('evaluate', { expression: '$y + $b', frameId: 1 });
+  await c.request('evaluate', { expression: '$v', frameId: 1 });
+  await until(c, 'terminated', 'continue', T);
+}));
