@@ -120,7 +120,7 @@ export class WasmDebugSession extends DebugSession {
       f();
     } catch (e) {
       const msg = e instanceof RequestError || e instanceof EvalError || e instanceof LaunchError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
-      this.sendErrorResponse(response, { id: 1001, format: msg.replace(/\{/g, '{{').replace(/\}/g, '}}'), showUser: true });
+      this.sendErrorResponse(response, { id: 1001, format: msg, variables: {}, showUser: true });
     }
   }
 
@@ -194,6 +194,9 @@ export class WasmDebugSession extends DebugSession {
   /** Loads, instantiates and prepares the entry call. Throws LaunchError. */
   private load(args: LaunchArguments): void {
     if (typeof args.program !== 'string' || args.program === '') throw new LaunchError("The launch configuration needs 'program' (a .wasm or .wat file).");
+    if (args.args !== undefined && !Array.isArray(args.args)) throw new LaunchError("'args' must be a list of strings.");
+    if (args.env !== undefined && (typeof args.env !== 'object' || args.env === null)) throw new LaunchError("'env' must be an object { NAME: value } or a list of \"NAME=value\" strings.");
+    if (args.invoke !== undefined && typeof args.invoke !== 'string') throw new LaunchError("'invoke' must be the name of an exported function.");
     const cwd = typeof args.cwd === 'string' ? args.cwd : process.cwd();
     if (args.cwd !== undefined && (typeof args.cwd !== 'string' || !existsSync(args.cwd) || !statSync(args.cwd).isDirectory())) throw new LaunchError(`'cwd' is not a directory: ${String(args.cwd)}`);
     const path = isAbsolute(args.program) ? args.program : resolvePath(cwd, args.program);

@@ -183,6 +183,8 @@ test('bad launch configurations get an error the user understands and end the se
     ['bad argument', { program: FACT, invoke: 'fact', invokeArgs: ['x'] }],
     ['bad preopen', { program: fixture('hello.wat'), preopens: { '/data': join(root, 'no-such-dir') } }],
     ['bad cwd', { program: 'fact.wat', cwd: join(root, 'no-such-dir') }],
+    ['bad args', { program: fixture('hello.wat'), args: 'a b' }],
+    ['bad env', { program: fixture('hello.wat'), env: 'X=1' }],
   ];
   const transcript: string[] = [];
   for (const [label, args] of cases) {
