@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath, isAbsolute } from 'node:path';
 import {
   DebugSession, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, ExitedEvent, Thread, StackFrame,
-  Scope, Source, Handles, Breakpoint,
+  Scope, Source, Handles, Breakpoint, Response,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Store, type FrameInfo, type Instance, type FuncHandle } from '../engine/runtime/store';
@@ -77,6 +77,15 @@ const TRAP_IDS: Record<number, string> = {
 
 class RequestError extends Error {}
 
+/** Requests this adapter implements (others get an error response). */
+const SUPPORTED = new Set([
+  'initialize', 'launch', 'disconnect', 'terminate', 'restart', 'configurationDone',
+  'setBreakpoints', 'setFunctionBreakpoints', 'setInstructionBreakpoints', 'setExceptionBreakpoints', 'breakpointLocations',
+  'continue', 'next', 'stepIn', 'stepOut', 'pause', 'stepBack', 'reverseContinue',
+  'threads', 'stackTrace', 'scopes', 'variables', 'setVariable', 'evaluate', 'exceptionInfo',
+  'source', 'loadedSources', 'readMemory', 'disassemble',
+]);
+
 export class WasmDebugSession extends DebugSession {
   private state: SessionState = 'new';
   private launchArgs: LaunchArguments | null = null;
@@ -139,6 +148,12 @@ export class WasmDebugSession extends DebugSession {
       request.arguments = request.command === 'initialize' ? { adapterID: 'wasm-rewind', pathFormat: 'path' } : {};
     }
     if (request.command === 'initialize' && request.arguments.pathFormat === undefined) request.arguments.pathFormat = 'path';
+    if (!SUPPORTED.has(request.command)) {
+      // The library answers some requests it does not implement with success; refuse them instead.
+      const response = new Response(request);
+      this.sendErrorResponse(response, { id: 1004, format: `'${request.command}' is not supported by this debugger.`, variables: {}, showUser: false });
+      return;
+    }
     super.dispatchRequest(request);
   }
 
@@ -943,9 +958,6 @@ export class WasmDebugSession extends DebugSession {
     });
   }
 
-  protected override customRequest(command: string, response: DebugProtocol.Response): void {
-    this.sendErrorResponse(response, { id: 1004, format: `Unknown request '${command.replace(/[{}]/g, '')}'.`, showUser: false });
-  }
 }
 
 function hex(n: number): string {

@@ -244,7 +244,7 @@ test('a .wasm without sources: generated WAT through a sourceReference', async (
 });
 
 test('requests in the wrong state get error responses', () => scenario('wrong-state', async (c) => {
-  for (const cmd of ['stackTrace', 'continue', 'next', 'scopes', 'variables', 'evaluate', 'setBreakpoints', 'configurationDone', 'launch', 'readMemory', 'disassemble', 'stepBack', 'reverseContinue', 'gotoTime']) {
+  for (const cmd of ['stackTrace', 'continue', 'next', 'scopes', 'variables', 'evaluate', 'setBreakpoints', 'configurationDone', 'launch', 'readMemory', 'disassemble', 'stepBack', 'reverseContinue', 'gotoTime', 'attach', 'goto', 'setExpression']) {
     await c.request(cmd, {});
   }
   await c.start({ program: FACT, invoke: 'main', stopOnEntry: true });

@@ -63,6 +63,8 @@ function randomRequest(r: Rng, known: { refs: number[]; frames: number[]; ips: s
     ['gotoTime', () => ({ time: r.int(1000) })],
     ['completions', () => ({ text: '$', column: 1 })],
     ['modules', () => ({})],
+    ['attach', () => ({})],
+    ['goto', () => ({ threadId: 1, targetId: r.int(3) })],
   ];
   const [cmd, args] = r.pick(table);
   return [cmd, args()];
