@@ -234,15 +234,30 @@ export class LineTable {
     return out;
   }
 
-  /** Module file ids whose path equals `path` or ends with `/path` (or `path` ends with theirs). */
+  /** Module file ids whose path matches `path`: the shorter path's components are a suffix of the
+   *  longer's (so "vars.c", "src/vars.c" and "/home/me/src/vars.c" all match "/build/src/vars.c");
+   *  failing that, files with the same base name if they are all in one directory. */
   matchFiles(path: string): number[] {
-    const norm = path.replace(/\\/g, '/');
+    const comps = (p: string): string[] => p.replace(/\\/g, '/').split('/').filter((c) => c !== '' && c !== '.');
+    const want = comps(path);
     const out: number[] = [];
     this.files.forEach((f, i) => {
-      const g = f.replace(/\\/g, '/').replace(/\/\.\//g, '/');
-      if (g === norm || g.endsWith('/' + norm) || norm.endsWith('/' + g) || (norm.endsWith('/' + g.replace(/^\.\//, '')))) out.push(i);
+      const have = comps(f);
+      const n = Math.min(want.length, have.length);
+      if (n === 0) return;
+      for (let k = 1; k <= n; k++) if (want[want.length - k] !== have[have.length - k]) return;
+      out.push(i);
     });
-    return out;
+    if (out.length > 0 || want.length === 0) return out;
+    // no suffix match (the build directory was remapped or moved): the same base name, if only one
+    // directory has it
+    const base = want[want.length - 1];
+    const dirs = new Set<string>();
+    this.files.forEach((f, i) => {
+      const have = comps(f);
+      if (have[have.length - 1] === base) { out.push(i); dirs.add(have.slice(0, -1).join('/')); }
+    });
+    return dirs.size === 1 ? out : [];
   }
 
   private index(): Map<number, { lines: Uint32Array; offs: Float64Array }> {

@@ -188,3 +188,58 @@ test('Rust String, &str, Vec, slices, Option, enums, tuples', () => {
   assert.equal(t.vars.get('v')!.value, 'len=5 [3, 1, 4, 1, 5]');
   assert.equal(t.vars.get('v')!.type, '&[u16]');
 });
+
+test('inlined frames: the chain at an offset inside an inlined call, with call sites', () => {
+  const s = at('vars.O0', 'BREAK_TWICE');
+  assert.deepEqual(s.frames, ['twice', 'area']);
+  const frames = s.dwarf.framesAt(s.offset);
+  assert.equal(frames[0].inlined, true);
+  assert.equal(frames[0].line, markerLine(src('vars.c'), 'BREAK_TWICE'));
+  assert.equal(frames[1].line, markerLine(src('vars.c'), 'int w = twice(p->x)'));
+  assert.ok(frames[1].file.endsWith('/vars.c'));
+  assert.equal(s.vars.get('v')!.value, '3');
+  // variables of the outer frame
+  const outer = s.dwarf.variables(frames[1]).map((v) => v.name);
+  assert.deepEqual(outer, ['p', 'w']);
+});
+
+test('inlined subroutines of Rust -O1 match llvm-dwarfdump', () => {
+  const m = decodeModule(new Uint8Array(fs.readFileSync(fixture('rusty.O1.wasm'))));
+  const d = loadDwarf(m)!;
+  const exp = JSON.parse(fs.readFileSync(fixture('rusty.O1.expect.json'), 'utf8')) as { inlined: Array<{ name: string; low?: number; high?: number; callLine: number }> };
+  let n = 0;
+  for (const e of exp.inlined) {
+    if (e.low === undefined || e.high === undefined || e.high <= e.low || d.funcAt(d.toOffset(e.low)) < 0 || !d.subprogramAt(d.toOffset(e.low))) continue;
+    const frames = d.framesAt(d.toOffset(e.low));
+    const i = frames.findIndex((f) => f.inlined && (f.die.inherited(0x6e)?.str(0x6e) === e.name || f.die.name === e.name));
+    assert.ok(i >= 0, `${e.name} at ${e.low}`);
+    assert.equal(frames[i + 1].line, e.callLine, `${e.name}: call line`);
+    n++;
+  }
+  assert.ok(n >= 5, `${n} inlined subroutines checked`);
+});
+
+test('breakpoint lines: statement rows, next line with code, unknown files', () => {
+  const m = decodeModule(new Uint8Array(fs.readFileSync(fixture('vars.O0.wasm'))));
+  const d = loadDwarf(m)!;
+  const c = src('vars.c');
+  const sumLine = markerLine(c, 'BREAK_SUM');
+  const r = d.lines.resolveLine('vars.c', sumLine)!;
+  assert.equal(r.line, sumLine);
+  assert.equal(r.offsets.length, 1);
+  const row = d.lines.lookup(r.offsets[0])!;
+  assert.equal(row.line, sumLine);
+  assert.equal(row.isStmt, true);
+  // a comment line moves to the next line that has code; full paths match by suffix
+  const blank = markerLine(c, 'struct point { int x');
+  const moved = d.lines.resolveLine('/somewhere/else/fixtures/vars.c', blank)!;
+  assert.ok(moved.line > blank);
+  assert.equal(d.lines.resolveLine('nosuchfile.c', 3), null);
+  // the fixture's DWARF says /fixtures/vars.c: the checked-out path still finds it by base name
+  assert.deepEqual(d.lines.resolveLine(fixture('vars.c'), sumLine), r);
+  // the for-loop line has several pieces of code (init, condition, increment)
+  const loop = d.lines.resolveLine('vars.c', markerLine(c, 'for (int i = 0'))!;
+  assert.ok(loop.offsets.length >= 2);
+  // offsets outside any code: no row
+  assert.equal(d.lines.lookup(0), null);
+});
