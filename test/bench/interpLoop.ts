@@ -49,6 +49,11 @@ function main(): void {
   const WA = (globalThis as unknown as { WebAssembly: { Instance: new (m: object) => { exports: Record<string, (x: number) => number> }; Module: new (b: Uint8Array) => object } }).WebAssembly;
   const v8 = new WA.Instance(new WA.Module(bytes)).exports;
   console.log(`interpLoop: ${runs} runs, node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  // Machine-speed reference: one iteration of a trivial optimized JS loop (about 1 cycle when idle).
+  const spin = (k: number) => { let x = 0; for (let j = 0; j < k; j++) x = (x + (j ^ 7)) | 0; return x; };
+  spin(1e6);
+  const cal = median(Array.from({ length: runs }, () => cpuNs(() => { spin(2e8); }))) / 2e8;
+  console.log(`calibration: trivial JS loop ${cal.toFixed(3)} ns/iteration`);
   for (const [name, arg] of [['sum', n], ['xorshift', n], ['fib', 27]] as const) {
     const ext = inst.exports.get(name);
     if (!ext || ext.kind !== 'func') throw new Error(name);
@@ -64,7 +69,8 @@ function main(): void {
     }
     const e = median(te), v = median(tv);
     console.log(`${name.padEnd(9)} ${instrs} instructions: engine ${(e / instrs).toFixed(2)} ns/instr (${(e / 1e6).toFixed(0)} ms), ` +
-      `V8 ${(v / instrs).toFixed(3)} ns/instr (${(v / 1e6).toFixed(1)} ms), engine/V8 ${(e / v).toFixed(0)}x`);
+      `V8 ${(v / instrs).toFixed(3)} ns/instr (${(v / 1e6).toFixed(1)} ms), engine/V8 ${(e / v).toFixed(0)}x, ` +
+      `${(e / instrs / cal).toFixed(1)} calibration loops per instruction`);
   }
 }
 main();
