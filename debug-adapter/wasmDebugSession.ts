@@ -37,6 +37,10 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   stdin?: string;
   /** Recording options (accepted; recording is not wired to the adapter yet). */
   record?: boolean | Record<string, unknown>;
+  intervalInstructions?: number;
+  bufferMb?: number;
+  /** A saved recording to open instead of a program (not supported yet). */
+  recording?: string;
 }
 
 type SessionState = 'new' | 'initialized' | 'launched' | 'running' | 'stopped' | 'terminated';
@@ -208,6 +212,7 @@ export class WasmDebugSession extends DebugSession {
 
   /** Loads, instantiates and prepares the entry call. Throws LaunchError. */
   private load(args: LaunchArguments): void {
+    if (args.recording !== undefined && (args.program === undefined || args.program === '')) throw new LaunchError('Opening a saved recording (.rewind) is not supported by this version of the debug adapter yet.');
     if (typeof args.program !== 'string' || args.program === '') throw new LaunchError("The launch configuration needs 'program' (a .wasm or .wat file).");
     if (args.args !== undefined && !Array.isArray(args.args)) throw new LaunchError("'args' must be a list of strings.");
     if (args.env !== undefined && (typeof args.env !== 'object' || args.env === null)) throw new LaunchError("'env' must be an object { NAME: value } or a list of \"NAME=value\" strings.");
