@@ -454,6 +454,11 @@ export class Machine {
       const st = this.state === 'trapped' ? 'trap' : this.drive(Infinity);
       if (st === 'trap') throw this.trap!;
       return this.results!;
+    } catch (e) {
+      // Wasm calls never recurse in JS, but host -> wasm -> host ... re-entry does: report JS stack
+      // overflow there as the wasm trap.
+      if (e instanceof RangeError && e.message.indexOf('call stack') >= 0) throw new Trap(TrapCode.CallStackExhausted);
+      throw e;
     } finally {
       this.restore(saved);
     }

@@ -348,3 +348,12 @@ test('instantiation: link errors and segment traps', () => {
     () => ({ kind: 'global', global: six }));
   assert.deepEqual((inst.exports.get('g') as Extract<ExternValue, { kind: 'global' }>).global.get(), i32(42));
 });
+
+test('host <-> wasm re-entry that overflows the JS stack is a Trap, not a RangeError', () => {
+  const store = new Store();
+  let f: ReturnType<typeof fn> | null = null;
+  const host = store.hostFunction({ params: [], results: [] }, () => store.invoke(f!, []));
+  const { inst } = instantiate(`(module (import "env" "h" (func $h)) (func (export "f") call $h))`, store, () => ({ kind: 'func', func: host }));
+  f = fn(inst, 'f');
+  assert.equal(trapOf(() => call(store, inst, 'f')), 'call stack exhausted');
+});
