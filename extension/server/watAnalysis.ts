@@ -29,8 +29,14 @@ export function diagnose(text: string): WatDiagnostic[] {
     result = assembleWat(text);
   } catch (e) {
     if (e instanceof ParseError) {
-      const end = e.endOffset > e.offset ? e.endOffset : tokenEnd(text, e.offset);
-      return [{ start: e.offset, end, message: e.message, kind: 'syntax' }];
+      let start = e.offset;
+      let end = e.endOffset > e.offset ? e.endOffset : tokenEnd(text, e.offset);
+      if (end <= start) {
+        // at the end of the text (e.g. "unexpected end"): mark the last character that is not blank
+        const m = /\S\s*$/.exec(text);
+        if (m) { start = m.index; end = m.index + 1; }
+      }
+      return [{ start, end, message: e.message, kind: 'syntax' }];
     }
     return [{ start: 0, end: lineEnd(text, 0), message: `assembler failed: ${(e as Error).message}`, kind: 'internal' }];
   }

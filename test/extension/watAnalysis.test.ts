@@ -8,6 +8,8 @@ import {
   allInstructionNames, lexTolerant,
 } from '../../extension/server/watAnalysis';
 import { OPS, opByName } from '../../engine/core/opcodes';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Offset of the n-th (0-based) occurrence of `needle` in `text`, plus `delta`. */
 function at(text: string, needle: string, n = 0, delta = 1): number {
@@ -244,4 +246,32 @@ test('.wast scripts: names resolve within their own module', () => {
   const d2 = definitionAt(an, at(text, 'call $f', 1, 6));
   assert.equal(d2?.nameStart, at(text, '(func $f', 2, 6));
   assert.equal(d2?.index, 1);
+});
+
+test('diagnostics: an error at the end of the text marks its last character', () => {
+  const text = '(module\n  (func $f\n';
+  const d = diagnose(text);
+  assert.equal(d.length, 1);
+  assert.equal(d[0].kind, 'syntax');
+  assert.equal(d[0].end - d[0].start, 1);
+  assert.equal(text.slice(d[0].start, d[0].end), 'f');
+});
+
+const SUITE = join(__dirname, '..', '..', '..', '..', 'shared', 'wasm-spec-testsuite');
+test('official testsuite .wast files: analysis never throws, every $name resolves', { skip: !existsSync(SUITE) && `no testsuite at ${SUITE}` }, () => {
+  let files = 0, names = 0;
+  for (const f of readdirSync(SUITE).filter(n => n.endsWith('.wast'))) {
+    const text = readFileSync(join(SUITE, f), 'utf8');
+    const an = analyze(text);
+    files++;
+    for (const r of an.refs) {
+      if (!r.text.startsWith('$')) continue;
+      names++;
+      assert.ok(r.def, `${f}: ${r.space} ${r.text} at ${r.start} resolves`);
+      assert.equal(r.def.space, r.space);
+      assert.equal(r.def.name, r.text);
+    }
+    documentSymbols(an);
+  }
+  assert.ok(files > 100 && names > 5000, `${files} files, ${names} names`);
 });
