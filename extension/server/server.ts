@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  analyze, diagnose, definitionAt, referencesAt, documentSymbols, hoverAt, allInstructionNames, describeInstruction,
+  analyze, diagnose, diagnoseScript, definitionAt, referencesAt, documentSymbols, hoverAt, allInstructionNames, describeInstruction,
   type WatAnalysis, type DocSymbolKind,
 } from './watAnalysis';
 
@@ -33,7 +33,8 @@ export function startServer(connection: Connection): void {
   }
 
   function validate(doc: TextDocument): void {
-    const diagnostics: Diagnostic[] = diagnose(doc.getText()).map(d => ({
+    const script = /\.wast$/i.test(doc.uri);
+    const diagnostics: Diagnostic[] = (script ? diagnoseScript : diagnose)(doc.getText()).map(d => ({
       range: { start: doc.positionAt(d.start), end: doc.positionAt(d.end) },
       message: d.message,
       severity: DiagnosticSeverity.Error,

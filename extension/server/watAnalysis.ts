@@ -11,6 +11,7 @@ import { Imm, OPS, OpInfo, opByName, textName } from '../../engine/core/opcodes'
 import { assembleWat, SourceMapIndex } from '../../engine/wat/assembler';
 import { decodeModule } from '../../engine/binary/decoder';
 import { validateModule } from '../../engine/validate/validator';
+import { parseWast } from '../../engine/wat/wast';
 
 // ---- Diagnostics ---------------------------------------------------------------------------------
 
@@ -28,16 +29,7 @@ export function diagnose(text: string): WatDiagnostic[] {
   try {
     result = assembleWat(text);
   } catch (e) {
-    if (e instanceof ParseError) {
-      let start = e.offset;
-      let end = e.endOffset > e.offset ? e.endOffset : tokenEnd(text, e.offset);
-      if (end <= start) {
-        // at the end of the text (e.g. "unexpected end"): mark the last character that is not blank
-        const m = /\S\s*$/.exec(text);
-        if (m) { start = m.index; end = m.index + 1; }
-      }
-      return [{ start, end, message: e.message, kind: 'syntax' }];
-    }
+    if (e instanceof ParseError) return syntaxOnly(text, e);
     return [{ start: 0, end: lineEnd(text, 0), message: `assembler failed: ${(e as Error).message}`, kind: 'internal' }];
   }
   try {
@@ -93,6 +85,38 @@ function lineEnd(text: string, at: number): number {
 function firstNonBlank(text: string): number {
   const m = /\S/.exec(text);
   return m ? m.index : 0;
+}
+
+/** Diagnostics of a .wast script: its syntax (the script parser), then each top-level text module
+ *  assembled and validated like a .wat file (modules inside assertions are left alone: an
+ *  assert_invalid module is meant to be invalid). */
+export function diagnoseScript(text: string): WatDiagnostic[] {
+  let commands;
+  try {
+    commands = parseWast(text);
+  } catch (e) {
+    if (e instanceof ParseError) return syntaxOnly(text, e);
+    return [{ start: 0, end: lineEnd(text, 0), message: `script parser failed: ${(e as Error).message}`, kind: 'internal' }];
+  }
+  const out: WatDiagnostic[] = [];
+  for (const c of commands) {
+    if (c.type !== 'module' || c.module.kind !== 'text') continue;
+    const m = c.module;
+    if (text.slice(m.offset, m.offset + m.text.length) !== m.text) continue;
+    for (const d of diagnose(m.text)) out.push({ ...d, start: d.start + m.offset, end: d.end + m.offset });
+  }
+  return out;
+}
+/** The range of a ParseError; one at the end of the text (e.g. "unexpected end") marks the last
+ *  character that is not blank. */
+function syntaxOnly(text: string, e: ParseError): WatDiagnostic[] {
+  let start = e.offset;
+  let end = e.endOffset > e.offset ? e.endOffset : tokenEnd(text, e.offset);
+  if (end <= start) {
+    const m = /\S\s*$/.exec(text);
+    if (m) { start = m.index; end = m.index + 1; }
+  }
+  return [{ start, end, message: e.message, kind: 'syntax' }];
 }
 
 // ---- Tolerant reader -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  analyze, diagnose, definitionAt, referencesAt, documentSymbols, hoverAt, describeInstruction, instructionSignature,
+  analyze, diagnose, diagnoseScript, definitionAt, referencesAt, documentSymbols, hoverAt, describeInstruction, instructionSignature,
   allInstructionNames, lexTolerant,
 } from '../../extension/server/watAnalysis';
 import { OPS, opByName } from '../../engine/core/opcodes';
@@ -274,4 +274,20 @@ test('official testsuite .wast files: analysis never throws, every $name resolve
     documentSymbols(an);
   }
   assert.ok(files > 100 && names > 5000, `${files} files, ${names} names`);
+});
+
+test('.wast diagnostics: script syntax, then top-level modules validated in place; assertion modules left alone', () => {
+  const text = '(module $a (func))\n(assert_invalid (module (func (result i32) i64.const 1)) "type mismatch")\n(module (func (result i32)\n  i64.const 1))\n';
+  const d = diagnoseScript(text);
+  assert.equal(d.length, 1);
+  assert.equal(d[0].kind, 'validation');
+  assert.ok(d[0].start > text.lastIndexOf('(module'), `${d[0].start}`);
+  assert.deepEqual(diagnoseScript('(module (func))\n(assert_return (invoke "f") (i32.const 1))'), []);
+  const bad = '(module (func))\n(assert_return (invoke "f" (i32.konst 1)))';
+  const e = diagnoseScript(bad);
+  assert.equal(e.length, 1);
+  assert.equal(e[0].kind, 'syntax');
+  assert.equal(bad.slice(e[0].start, e[0].end), 'i32.konst');
+  // a script is not a module: diagnose() alone would complain about it
+  assert.equal(diagnose('(module (func))\n(assert_return (invoke "f"))').length, 1);
 });
