@@ -7,16 +7,37 @@ import { DwarfError, DwarfReader, strAt } from './reader';
 import type { DebugSections } from './sections';
 
 interface AbbrevAttr { at: number; form: number; implicit: number }
-interface Abbrev { tag: number; children: boolean; attrs: AbbrevAttr[] }
+export interface Abbrev {
+  tag: number; children: boolean; attrs: AbbrevAttr[];
+}
 
 export type AttrValue = number | bigint | string | Uint8Array;
 
 export interface Attr { readonly at: number; readonly form: number; readonly value: AttrValue }
 
+const NO_CHILDREN: Die[] = [];
+
 export class Die {
-  readonly children: Die[] = [];
-  constructor(readonly unit: Unit, readonly offset: number, readonly tag: number, readonly attrs: Attr[],
-    readonly parent: Die | null) {}
+  readonly children: Die[];
+  private decoded: Attr[] | null = null;
+  /** `attrsAt`: offset of the attribute values in .debug_info; they are decoded on first use. */
+  constructor(readonly unit: Unit, readonly offset: number, readonly abbrev: Abbrev, private readonly attrsAt: number,
+    readonly parent: Die | null) {
+    this.children = abbrev.children ? [] : NO_CHILDREN;
+  }
+
+  get tag(): number { return this.abbrev.tag; }
+  get attrs(): Attr[] {
+    if (this.decoded) return this.decoded;
+    try {
+      this.decoded = this.unit.decodeAttrs(this.attrsAt, this.abbrev);
+    } catch (e) {
+      if (!(e instanceof DwarfError)) throw e;
+      this.decoded = [];
+      this.unit.dwarf.errors.push(e);
+    }
+    return this.decoded;
+  }
 
   attr(at: number): Attr | undefined {
     for (const a of this.attrs) if (a.at === at) return a;
@@ -91,7 +112,8 @@ export interface UnitHeader {
 }
 
 export class Unit {
-  private dies: Map<number, Die> | null = null;
+  /** Every DIE of the unit in offset order (binary-searched by offset). */
+  private dies: Die[] | null = null;
   rootDie: Die | null = null;
   strOffsetsBase = 8;
   addrBase = 8;
@@ -112,7 +134,8 @@ export class Unit {
     const code = r.uleb();
     const ab = this.dwarf.abbrevs(this.h.abbrevOffset).get(code);
     if (!ab) throw new DwarfError(`unknown abbreviation ${code}`, '.debug_info', r.pos);
-    const die = new Die(this, this.h.dieStart, ab.tag, this.readAttrs(r, ab), null);
+    const die = new Die(this, this.h.dieStart, ab, r.pos, null);
+    this.readAttrs(r, ab); // checks that the root's attributes are readable
     this.rootDie = die;
     // bases first: string / address resolution needs them
     this.strOffsetsBase = die.num(AT.str_offsets_base) ?? 8;
@@ -131,13 +154,12 @@ export class Unit {
   tree(): Die {
     if (this.dies) return this.rootDie!;
     const root = this.root();
-    const dies = new Map<number, Die>();
-    dies.set(root.offset, root);
+    const dies: Die[] = [root];
     const abbrevs = this.dwarf.abbrevs(this.h.abbrevOffset);
     const r = new DwarfReader(this.dwarf.sec.info!, '.debug_info', this.h.dieStart, this.h.end);
     // skip the root's attributes
     const rootAb = this.abbrevOf(abbrevs, r);
-    this.readAttrs(r, rootAb);
+    this.skipAttrs(r, rootAb);
     const stack: Die[] = rootAb.children ? [root] : [];
     try {
       while (stack.length > 0 && r.pos < this.h.end) {
@@ -147,9 +169,10 @@ export class Unit {
         const ab = abbrevs.get(code);
         if (!ab) throw new DwarfError(`unknown abbreviation ${code}`, '.debug_info', off);
         const parent = stack[stack.length - 1];
-        const die = new Die(this, off, ab.tag, this.readAttrs(r, ab), parent);
+        const die = new Die(this, off, ab, r.pos, parent);
+        this.skipAttrs(r, ab);
         parent.children.push(die);
-        dies.set(off, die);
+        dies.push(die);
         if (ab.children) stack.push(die);
       }
     } catch (e) {
@@ -162,7 +185,14 @@ export class Unit {
 
   dieAt(offset: number): Die | null {
     this.tree();
-    return this.dies!.get(offset) ?? null;
+    const d = this.dies!;
+    let lo = 0, hi = d.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1, o = d[mid].offset;
+      if (o === offset) return d[mid];
+      if (o < offset) lo = mid + 1; else hi = mid - 1;
+    }
+    return null;
   }
 
   private abbrevOf(abbrevs: Map<number, Abbrev>, r: DwarfReader): Abbrev {
@@ -170,6 +200,53 @@ export class Unit {
     const ab = abbrevs.get(code);
     if (!ab) throw new DwarfError(`unknown abbreviation ${code}`, '.debug_info', r.pos);
     return ab;
+  }
+
+  /** Decodes a DIE's attributes at `at` (see Die.attrs). */
+  decodeAttrs(at: number, ab: Abbrev): Attr[] {
+    return this.readAttrs(new DwarfReader(this.dwarf.sec.info!, '.debug_info', at, this.h.end), ab);
+  }
+
+  private fixedSizeOf(form: number): number {
+    switch (form) {
+      case FORM.addr: return this.h.addrSize;
+      case FORM.data1: case FORM.ref1: case FORM.flag: case FORM.strx1: case FORM.addrx1: return 1;
+      case FORM.data2: case FORM.ref2: case FORM.strx2: case FORM.addrx2: return 2;
+      case FORM.strx3: case FORM.addrx3: return 3;
+      case FORM.data4: case FORM.ref4: case FORM.ref_sup4: case FORM.strx4: case FORM.addrx4: return 4;
+      case FORM.data8: case FORM.ref8: case FORM.ref_sig8: case FORM.ref_sup8: return 8;
+      case FORM.data16: return 16;
+      case FORM.strp: case FORM.line_strp: case FORM.sec_offset: case FORM.strp_sup: case FORM.GNU_strp_alt: case FORM.GNU_ref_alt:
+        return this.h.offsetSize;
+      case FORM.ref_addr: return this.h.version <= 2 ? this.h.addrSize : this.h.offsetSize;
+      case FORM.flag_present: case FORM.implicit_const: return 0;
+      default: return -1;
+    }
+  }
+
+  private readonly fixedCache = new Map<Abbrev, number>();
+
+  /** Moves past a DIE's attributes without decoding them. */
+  private skipAttrs(r: DwarfReader, ab: Abbrev): void {
+    let fixed = this.fixedCache.get(ab);
+    if (fixed === undefined) {
+      fixed = 0;
+      for (const a of ab.attrs) { const n = this.fixedSizeOf(a.form); if (n < 0) { fixed = -1; break; } fixed += n; }
+      this.fixedCache.set(ab, fixed);
+    }
+    if (fixed >= 0) { r.skip(fixed); return; }
+    for (const a of ab.attrs) {
+      const n = this.fixedSizeOf(a.form);
+      if (n >= 0) { r.skip(n); continue; }
+      switch (a.form) {
+        case FORM.string: { const b = r.buf; let p = r.pos; while (p < r.end && b[p] !== 0) p++; if (p >= r.end) r.fail('unterminated string'); r.pos = p + 1; break; }
+        case FORM.block1: r.skip(r.u8()); break;
+        case FORM.block2: r.skip(r.u16()); break;
+        case FORM.block4: r.skip(r.u32()); break;
+        case FORM.block: case FORM.exprloc: r.skip(r.uleb()); break;
+        default: this.readForm(r, a.form, a.implicit, 0);
+      }
+    }
   }
 
   private readAttrs(r: DwarfReader, ab: Abbrev): Attr[] {

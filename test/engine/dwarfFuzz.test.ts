@@ -81,8 +81,8 @@ test('mutated debug sections: only DwarfError or empty results', () => {
           default: for (let j = 0; j < 4 && pos + j < sec.end; j++) bytes[pos + j] = 0xff;
         }
       }
-      const m = decodeModule(bytes); // custom section payloads never affect decoding
-      const err = guarded(() => exercise(m, probes.filter((_, i) => i % 5 === it % 5)));
+      const m: Module = { ...m0, bytes }; // same layout: only custom section payloads changed
+      const err = guarded(() => exercise(m, [0, 1, 2].map(() => probes[rnd() % probes.length])));
       if (err && failures.length < 3) failures.push(`${name} #${it}: ${err}`);
     }
     assert.deepEqual(failures, []);
