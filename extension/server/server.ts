@@ -19,6 +19,8 @@ const SYMBOL_KINDS: Record<DocSymbolKind, SymbolKind> = {
   table: SymbolKind.Array, export: SymbolKind.Key, elem: SymbolKind.Struct, data: SymbolKind.Struct,
 };
 
+const VALIDATE_DELAY_MS = 150;
+
 /** Wires the WAT language features to a connection and starts listening on it. */
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -56,8 +58,19 @@ export function startServer(connection: Connection): void {
     serverInfo: { name: 'wasm-rewind WAT language server' },
   }));
 
-  documents.onDidChangeContent(e => validate(e.document));
+  // Validation runs after a short pause in typing (large files take tens of milliseconds).
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  documents.onDidChangeContent(e => {
+    clearTimeout(pending.get(e.document.uri));
+    pending.set(e.document.uri, setTimeout(() => {
+      pending.delete(e.document.uri);
+      const doc = documents.get(e.document.uri);
+      if (doc) validate(doc);
+    }, VALIDATE_DELAY_MS));
+  });
   documents.onDidClose(e => {
+    clearTimeout(pending.get(e.document.uri));
+    pending.delete(e.document.uri);
     cache.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });

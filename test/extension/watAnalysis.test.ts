@@ -258,7 +258,7 @@ test('diagnostics: an error at the end of the text marks its last character', ()
 });
 
 const SUITE = join(__dirname, '..', '..', '..', '..', 'shared', 'wasm-spec-testsuite');
-test('official testsuite .wast files: analysis never throws, every $name resolves', { skip: !existsSync(SUITE) && `no testsuite at ${SUITE}` }, () => {
+test('official testsuite .wast files: analysis never throws, every $name resolves, no diagnostics', { skip: !existsSync(SUITE) && `no testsuite at ${SUITE}` }, () => {
   let files = 0, names = 0;
   for (const f of readdirSync(SUITE).filter(n => n.endsWith('.wast'))) {
     const text = readFileSync(join(SUITE, f), 'utf8');
@@ -272,6 +272,8 @@ test('official testsuite .wast files: analysis never throws, every $name resolve
       assert.equal(r.def.name, r.text);
     }
     documentSymbols(an);
+    // every top-level module of the testsuite assembles and validates
+    assert.deepEqual(diagnoseScript(text), [], f);
   }
   assert.ok(files > 100 && names > 5000, `${files} files, ${names} names`);
 });
