@@ -664,10 +664,9 @@ export class WasmDebugSession extends DebugSession {
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
     this.guard(response, () => {
       const filters = Array.isArray(args.filters) ? args.filters : [];
-      const unknown = filters.filter(f => f !== 'traps');
-      this.trapFilter = filters.includes('traps') || (args.filterOptions ?? []).some(o => o.filterId === 'traps');
-      response.body = { breakpoints: filters.map(f => ({ verified: f === 'traps', message: f === 'traps' ? undefined : `unknown filter '${f}'` })) };
-      if (unknown.length) response.body.breakpoints = response.body.breakpoints!;
+      const options = Array.isArray(args.filterOptions) ? args.filterOptions : [];
+      this.trapFilter = filters.includes('traps') || options.some(o => o?.filterId === 'traps');
+      response.body = { breakpoints: [...filters, ...options.map(o => o?.filterId)].map(f => ({ verified: f === 'traps', message: f === 'traps' ? undefined : `unknown filter '${String(f)}'` })) };
       this.sendResponse(response);
     });
   }
