@@ -145,8 +145,8 @@ export class DwarfInfo {
             }
           } catch (e) { if (!(e instanceof DwarfError)) throw e; this.errors.push(e); }
         }
-        if (depth < 8 && (c.tag === TAG.namespace || c.tag === TAG.structure_type || c.tag === TAG.class_type
-          || c.tag === TAG.union_type || c.tag === TAG.subprogram)) walk(c, depth + 1);
+        if (depth < 32 && (c.tag === TAG.namespace || c.tag === TAG.structure_type || c.tag === TAG.class_type
+          || c.tag === TAG.union_type)) walk(c, depth + 1);
       }
     };
     try { walk(u.tree(), 0); } catch (e) { if (!(e instanceof DwarfError)) throw e; this.errors.push(e); }
@@ -256,7 +256,7 @@ export class DwarfInfo {
           const def = c.has(AT.location) ? c : null;
           const name = c.name;
           if (def && name !== undefined) out.push({ name, die: c, type: c.type, isParameter: false, frame: null });
-        } else if (c.tag === TAG.namespace && depth < 8) walk(c, depth + 1);
+        } else if (c.tag === TAG.namespace && depth < 32) walk(c, depth + 1);
       }
     };
     walk(u.tree(), 0);
