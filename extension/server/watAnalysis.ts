@@ -606,6 +606,15 @@ class Analyzer {
 
   /** Resolves every non-label reference against the definitions of its space (and scope). */
   private resolve(): void {
+    // A function typed only by `(type $t)` has the type's parameters first in its locals.
+    for (const f of this.defs) {
+      if (f.space !== 'func' || f.typeRef === undefined || f.paramCount !== 0) continue;
+      const t = this.defs.find(d => d.space === 'type' && d.module === f.module
+        && (f.typeRef!.startsWith('$') ? d.name === f.typeRef : d.index === indexValue(f.typeRef!)));
+      if (!t?.paramCount) continue;
+      f.paramCount = t.paramCount;
+      for (const d of this.defs) if (d.space === 'local' && d.scope === f) d.index += t.paramCount;
+    }
     const byName = new Map<string, SymbolDef>();
     const byIndex = new Map<string, SymbolDef>();
     const key = (m: number, space: Space, scope: SymbolDef | null, k: string): string => `${m}|${space}|${scope ? scope.nameStart : -1}|${k}`;

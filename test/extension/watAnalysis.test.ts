@@ -293,3 +293,13 @@ test('.wast diagnostics: script syntax, then top-level modules validated in plac
   // a script is not a module: diagnose() alone would complain about it
   assert.equal(diagnose('(module (func))\n(assert_return (invoke "f"))').length, 1);
 });
+
+test('locals of a function typed only by (type $t) are numbered after the type\'s parameters', () => {
+  const text = '(module (func $f (type $sig) (local $l i64) local.get 0 drop local.get 2 drop local.get $l drop) (type $sig (func (param i32 f32))))';
+  const an = analyze(text);
+  assert.equal(definitionAt(an, at(text, 'local.get 0', 0, 10)), null); // a parameter without a name in the text
+  const l = definitionAt(an, at(text, 'local.get 2', 0, 10));
+  assert.equal(l?.name, '$l');
+  assert.equal(l?.index, 2);
+  assert.deepEqual(diagnose(text), []);
+});
