@@ -4,7 +4,7 @@
 //   loadDwarf(module): DwarfInfo | null         null if the module has no .debug_info/.debug_abbrev
 //   dwarf.lines: LineTable                       .lookup(offset) -> LineRow | null
 //                                                .resolveLine(path, line) -> { line, offsets[] } | null
-//                                                .rangeAt(offset), .rows(), .files
+//                                                .sameLine(a, b) (stepping), .rangeAt(offset), .rows(), .files
 //   dwarf.subprogramAt(offset): Die | null       the out-of-line function containing offset
 //   dwarf.framesAt(offset): InlinedFrame[]       innermost first (inlined subroutines, then the function)
 //   dwarf.variables(frame): Variable[]           parameters and locals in scope at the frame's offset

@@ -307,6 +307,24 @@ export class LineTable {
     return best;
   }
 
+  private rowIndex(offset: number): number {
+    const a = this.addr;
+    let lo = 0, hi = a.length - 1, found = -1;
+    while (lo <= hi) { const mid = (lo + hi) >> 1; if (a[mid] <= offset) { found = mid; lo = mid + 1; } else hi = mid - 1; }
+    if (found < 0 || this.flags[found] & F_END) return -1;
+    // line 0 ("no source line", compiler-generated code) belongs to the line before it in the sequence
+    while (found > 0 && this.line[found] === 0 && !(this.flags[found - 1] & F_END)) found--;
+    return found;
+  }
+
+  /** For stepping: true if both offsets have line information and are on the same file and line
+   *  (rows with line 0 count as the line before them). */
+  sameLine(a: number, b: number): boolean {
+    const i = this.rowIndex(a), j = this.rowIndex(b);
+    if (i < 0 || j < 0) return false;
+    return this.line[i] === this.line[j] && this.file[i] === this.file[j];
+  }
+
   /** The address range [start, end) of the row containing `offset` (for "same statement" stepping). */
   rangeAt(offset: number): { start: number; end: number } | null {
     const a = this.addr;

@@ -242,4 +242,12 @@ test('breakpoint lines: statement rows, next line with code, unknown files', () 
   assert.ok(loop.offsets.length >= 2);
   // offsets outside any code: no row
   assert.equal(d.lines.lookup(0), null);
+  // stepping granularity: rows of one line are the same statement, other lines are not
+  const rows = d.lines.rows().filter((x) => x.file.endsWith('/vars.c'));
+  const a = rows.find((x) => x.line === sumLine)!;
+  assert.ok(d.lines.sameLine(a.offset, a.offset + 1));
+  assert.ok(!d.lines.sameLine(a.offset, r.offsets[0] - 1) || d.lines.lookup(r.offsets[0] - 1)!.line === sumLine);
+  const other = rows.find((x) => x.line !== sumLine && x.line !== 0)!;
+  assert.equal(d.lines.sameLine(a.offset, other.offset), false);
+  assert.equal(d.lines.sameLine(0, a.offset), false);
 });
