@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages that optional tests use as development oracles (wabt: wat2wasm,
-# wast2json, wasm-interp). Idempotent and quiet; never fails the build: tests that need a missing
+# Installs the Debian packages that tests use as oracles: wabt (wat2wasm, wast2json, wasm-interp) and
+# binaryen (a native wasm-opt, so the differential test can generate 200 fuzz modules quickly instead of
+# 25 with the npm package's slow-starting build). Idempotent and quiet; never fails the build: tests that need a missing
 # tool skip with a message. Called by .ci/run when CI=true; `npm test` itself never installs anything.
 set -uo pipefail
 
-packages=(wabt)
+packages=(wabt binaryen)
 
 missing=()
 for p in "${packages[@]}"; do
