@@ -27,7 +27,8 @@ export interface FormatOptions {
 }
 
 /** Where a value's bytes are: linear memory or bytes already at hand (registers, constants). */
-type Source = { address: number } | { bytes: Uint8Array };
+export type ValueSource = { address: number } | { bytes: Uint8Array };
+type Source = ValueSource;
 
 const INHERITANCE = 0x1c;
 const dec = new TextDecoder('utf-8', { fatal: false });
