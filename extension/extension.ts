@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { WasmDebugSession } from '../debug-adapter/wasmDebugSession';
 import { CUSTOM_REQUESTS, DEBUG_TYPE, parseTime, resolveLaunchConfig, type LaunchConfig } from './debugConfig';
+import { renderSummaryHtml, summarizeRecording } from './recordingSummary';
 
 let client: LanguageClient | undefined;
 
@@ -28,7 +29,40 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('wasmRewind.goToTime', goToTime),
     vscode.commands.registerCommand('wasmRewind.openRecording', openRecording),
     vscode.commands.registerCommand('wasmRewind.debugFile', debugFile),
+    vscode.window.registerCustomEditorProvider(RECORDING_VIEW, new RecordingEditorProvider(), {
+      supportsMultipleEditorsPerDocument: true,
+    }),
   );
+}
+
+const RECORDING_VIEW = 'wasmRewind.recording';
+
+/** Read-only summary of a .rewind file (header, outcome, intervals, output tails) with a button
+ *  that opens it in the debugger. */
+class RecordingEditorProvider implements vscode.CustomReadonlyEditorProvider {
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+  async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
+    panel.webview.options = { enableScripts: true, localResourceRoots: [] };
+    const bytes = await vscode.workspace.fs.readFile(document.uri);
+    const dir = vscode.Uri.joinPath(document.uri, '..');
+    const modules = new Map<string, Uint8Array>();
+    // A recording that refers to its module by path: read it (relative to the recording) first.
+    const first = summarizeRecording(bytes);
+    const m = first.ok ? null : /refers to module '([^']*)'/.exec(first.error);
+    if (m) {
+      const target = /^([a-zA-Z]:)?[\\/]/.test(m[1]) ? vscode.Uri.file(m[1]) : vscode.Uri.joinPath(dir, m[1]);
+      try { modules.set(m[1], await vscode.workspace.fs.readFile(target)); } catch { /* reported as unreadable */ }
+    }
+    const result = first.ok ? first : summarizeRecording(bytes, p => modules.get(p) ?? null);
+    const nonce = Array.from({ length: 16 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
+    const name = document.uri.path.split('/').pop() ?? 'recording';
+    panel.webview.html = renderSummaryHtml(name, result, nonce, panel.webview.cspSource);
+    panel.webview.onDidReceiveMessage((msg: { command?: string }) => {
+      if (msg?.command === 'open') void openRecording(document.uri);
+    });
+  }
 }
 
 export async function deactivate(): Promise<void> {

@@ -39,6 +39,7 @@ interface Registry {
   settings: Record<string, unknown>;
   errors: string[];
   customRequests: { command: string; args: unknown }[];
+  customEditors: Map<string, unknown>;
 }
 
 function fakeVscode(reg: Registry): unknown {
@@ -70,6 +71,7 @@ function fakeVscode(reg: Registry): unknown {
       showErrorMessage: async (m: string) => { reg.errors.push(m); return undefined; },
       showWarningMessage: async (m: string) => { reg.errors.push(m); return undefined; },
       showInputBox: async () => '0x20',
+      registerCustomEditorProvider: (viewType: string, p: unknown) => { reg.customEditors.set(viewType, p); return disposable(); },
       activeTextEditor: { document: { uri: { scheme: 'file', fsPath: '/w/prog.wat' }, languageId: 'wat' } },
     } as Record<string | symbol, unknown>, { get: (t, k) => (k in t ? t[k] : placeholder(`window.${String(k)}`)) }),
   };
@@ -77,7 +79,7 @@ function fakeVscode(reg: Registry): unknown {
 }
 
 test('dist/extension.js activates: commands, debug adapter factory, configuration provider', { skip: !existsSync(bundle) && 'dist/extension.js not built' }, async () => {
-  const reg: Registry = { commands: new Map(), factories: new Map(), providers: new Map(), settings: {}, errors: [], customRequests: [] };
+  const reg: Registry = { commands: new Map(), factories: new Map(), providers: new Map(), settings: {}, errors: [], customRequests: [], customEditors: new Map() };
   const vscode = fakeVscode(reg);
   const M = Module as unknown as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
   const load = M._load;
@@ -106,6 +108,7 @@ test('dist/extension.js activates: commands, debug adapter factory, configuratio
   const declared = (pkg.contributes.commands as { command: string }[]).map(x => x.command).sort();
   assert.deepEqual([...reg.commands.keys()].sort(), declared);
   assert.ok(subscriptions.length >= declared.length + 2);
+  assert.deepEqual([...reg.customEditors.keys()], ['wasmRewind.recording']);
 
   // Inline adapter by default: a real WasmDebugSession that answers initialize.
   const factory = reg.factories.get('wasm-rewind');

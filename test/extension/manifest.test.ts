@@ -109,6 +109,14 @@ test('debugger: schema lists every attribute the adapter reads, and the planned 
   }
 });
 
+test('custom editor for .rewind recordings is declared and registered', () => {
+  assert.deepEqual(c.customEditors.map((e: { viewType: string }) => e.viewType), ['wasmRewind.recording']);
+  assert.deepEqual(c.customEditors[0].selector, [{ filenamePattern: '*.rewind' }]);
+  const src = readFileSync(join(root, 'extension', 'extension.ts'), 'utf8');
+  assert.match(src, /registerCustomEditorProvider\(RECORDING_VIEW/);
+  assert.match(src, /const RECORDING_VIEW = 'wasmRewind\.recording'/);
+});
+
 test('activation, main and shipped files', () => {
   assert.equal(pkg.main, './dist/extension.js');
   for (const ev of ['onLanguage:wat', 'onDebugResolve:wasm-rewind']) assert.ok(pkg.activationEvents.includes(ev), ev);
