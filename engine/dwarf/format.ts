@@ -313,7 +313,21 @@ export class ValueFormatter {
     return out;
   }
 
+  /** Nesting of summaries being computed (a summary formats children, which summarize theirs). */
+  private summaryDepth = 0;
+
   private summary(items: () => DisplayValue[], more: boolean, named = false): string {
+    // bounded: deep nesting shows '…' (and a cyclic type from damaged DWARF cannot recurse forever)
+    if (this.summaryDepth >= 4) return '…';
+    this.summaryDepth++;
+    try {
+      return this.summaryOf(items, more, named);
+    } finally {
+      this.summaryDepth--;
+    }
+  }
+
+  private summaryOf(items: () => DisplayValue[], more: boolean, named: boolean): string {
     const parts: string[] = [];
     let len = 0;
     for (const v of items()) {

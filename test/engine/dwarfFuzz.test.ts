@@ -105,3 +105,34 @@ test('truncated and missing sections', () => {
   // no DWARF at all
   assert.equal(loadDwarf({ ...m0, customs: [] }), null);
 });
+
+test('a cyclic type (member of its own struct type) formats without recursing forever', () => {
+  const orig = new Uint8Array(fs.readFileSync(path.join(DIR, 'vars.O0.wasm')));
+  const m0 = decodeModule(orig);
+  const d0 = loadDwarf(m0)!;
+  // find struct point's member "x" and point its DW_AT_type (ref4) at struct point itself
+  const unit = d0.units.find((u) => u.root() && u.name.endsWith('vars.c'))!;
+  const point = unit.tree().children.find((c) => c.tag === 0x13 && c.name === 'point')!;
+  const x = point.children.find((c) => c.name === 'x')!;
+  const typeAttr = x.attrs.find((a) => a.at === 0x49)!;
+  assert.equal(typeAttr.form, 0x13); // DW_FORM_ref4
+  // locate the ref4 bytes: scan x's DIE for the 4-byte value
+  const info = m0.customs.find((c) => c.name === '.debug_info')!;
+  const bytes = orig.slice();
+  const want = typeAttr.value as number;
+  let patched = false;
+  for (let p = info.start + x.offset; p < info.start + x.offset + 32 && !patched; p++) {
+    if (bytes[p] === (want & 0xff) && bytes[p + 1] === ((want >> 8) & 0xff) && bytes[p + 2] === 0 && bytes[p + 3] === 0) {
+      const self = point.offset - unit.h.offset;
+      bytes[p] = self & 0xff; bytes[p + 1] = (self >> 8) & 0xff; patched = true;
+    }
+  }
+  assert.ok(patched);
+  const m: Module = { ...m0, bytes };
+  const d = loadDwarf(m)!;
+  const row = d.lines.rows().find((r) => r.file.endsWith('/vars.c') && d.framesAt(r.offset)[0]?.name === 'main')!;
+  const fmt = new ValueFormatter(d, machine);
+  for (const v of d.variables(d.framesAt(row.offset)[0])) walk(fmt.variable(v, row.offset), 6);
+  const pt = d.variables(d.framesAt(row.offset)[0]).find((v) => v.name === 'pt')!;
+  assert.match(fmt.variable(pt, row.offset).value, /…/);
+});
