@@ -65,6 +65,32 @@ test('stdio: a trap stops with an exception, exceptionInfo names it', async () =
   }
 });
 
+test('stdio: WASI output events and exit code; pause of an infinite loop', async () => {
+  dc = await client();
+  try {
+    await Promise.all([
+      dc.configurationSequence(),
+      dc.launch({ program: fixture('hello.wat') }),
+      dc.assertOutput('stdout', 'hello, world\n'),
+      dc.assertOutput('stderr', 'oops\n'),
+      dc.waitForEvent('exited').then(e => assert.equal(e.body.exitCode, 3)),
+      dc.waitForEvent('terminated'),
+    ]);
+  } finally {
+    await dc.stop();
+  }
+  dc = await client();
+  try {
+    await Promise.all([dc.configurationSequence(), dc.launch({ program: fixture('trap.wat'), invoke: 'spin' })]);
+    await new Promise(r => setTimeout(r, 100));
+    await Promise.all([dc.pauseRequest({ threadId: 1 }), dc.assertStoppedLocation('pause', {})]);
+    await dc.terminateRequest({});
+    await dc.waitForEvent('terminated');
+  } finally {
+    await dc.stop();
+  }
+});
+
 test('stdio: a bad program gives an error response', async () => {
   dc = await client();
   try {
