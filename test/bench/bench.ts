@@ -7,9 +7,12 @@
 //   V8          Node's own WebAssembly, in-process, after one warm-up call;
 //   wasmtime    its Python package, in-process in a Python driver, after one warm-up call.
 // Each is measured N times; the median is reported, and every result is checked against V8's.
+// Then the WASI benchmark (wasiBench.ts: a file-hashing WASI command under this engine, node:wasi and
+// wasmtime, with the share of engine time spent in host calls) runs, unless --no-wasi, or --only
+// does not list `wasi`.
 // A measurement, not a test: no speed thresholds. The exit status is 1 only when a result differs.
 //
-// Usage: node out/test/bench/bench.js [--runs N] [--interp-runs N] [--only a,b] [--timeout SECONDS]
+// Usage: node out/test/bench/bench.js [--runs N] [--interp-runs N] [--only a,b] [--timeout SECONDS] [--no-wasi]
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -20,6 +23,7 @@ interface Options {
   interpRuns: number;
   only: string[] | null;
   timeoutSec: number;
+  wasi: boolean;
 }
 
 /** One engine's measurement of one program. `ms` is the median, null when not measured. */
@@ -60,7 +64,7 @@ function median(xs: number[]): number | null {
 }
 
 function parseOptions(argv: string[]): Options {
-  const opts: Options = { runs: 5, interpRuns: 3, only: null, timeoutSec: 900 };
+  const opts: Options = { runs: 5, interpRuns: 3, only: null, timeoutSec: 900, wasi: true };
   let interpGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -79,9 +83,10 @@ function parseOptions(argv: string[]): Options {
     else if (a === '--interp-runs') { opts.interpRuns = count(); interpGiven = true; }
     else if (a === '--only') opts.only = value().split(',').map(s => s.trim()).filter(Boolean);
     else if (a === '--timeout') opts.timeoutSec = count();
+    else if (a === '--no-wasi') opts.wasi = false;
     else if (a === '--help' || a === '-h') {
       console.log('usage: node out/test/bench/bench.js [--runs N (5)] [--interp-runs N (min(3, runs))] ' +
-        '[--only prog1,prog2] [--timeout SECONDS per program and engine (900)]');
+        '[--only prog1,prog2,wasi] [--timeout SECONDS per program and engine (900)] [--no-wasi]');
       process.exit(0);
     } else throw new Error(`bench: unknown option '${a}' (try --help)`);
   }
@@ -246,6 +251,9 @@ function main(): void {
   const driver = join(ROOT, 'test', 'bench', 'wasmtimeRunner.py');
   let programs = readdirSync(programDir).filter(f => f.endsWith('.wasm')).map(f => f.slice(0, -5)).sort();
   if (opts.only) {
+    opts.wasi &&= opts.only.includes('wasi');
+    opts.only = opts.only.filter(p => p !== 'wasi');
+    if (opts.only.length === 0) { if (opts.wasi) runWasi(opts); return; }
     const unknown = opts.only.filter(p => !programs.includes(p));
     if (unknown.length) throw new Error(`bench: unknown program(s) ${unknown.join(', ')}; have ${programs.join(', ')}`);
     programs = programs.filter(p => opts.only!.includes(p));
@@ -328,6 +336,20 @@ function main(): void {
   writeFileSync(out, JSON.stringify(json, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
   console.log(`written ${resolve(out)}`);
   if (errors.length) process.exitCode = 1;
+  if (opts.wasi) { console.log(''); runWasi(opts); }
+}
+
+/** The WASI benchmark (wasiBench.ts, loaded here like the engine: it may not be built). */
+function runWasi(opts: Options): void {
+  let wasiBench: typeof import('./wasiBench');
+  try {
+    wasiBench = require('./wasiBench') as typeof import('./wasiBench');
+  } catch (e) {
+    console.log(`note: WASI benchmark not available (${firstLine(e)})`);
+    return;
+  }
+  const report = wasiBench.runWasiBench({ runs: opts.runs, timeoutSec: opts.timeoutSec });
+  if (report.errors.length) process.exitCode = 1;
 }
 
 try {
