@@ -23,24 +23,6 @@ export function popcnt32(x: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
-export function i64Shl(I32: Int32Array, d: number, a: number, b: number): void {
-  const n = I32[b] & 63, lo = I32[a], hi = I32[a + 1];
-  if (n === 0) { I32[d] = lo; I32[d + 1] = hi; }
-  else if (n < 32) { I32[d + 1] = (hi << n) | (lo >>> (32 - n)); I32[d] = lo << n; }
-  else { I32[d + 1] = lo << (n - 32); I32[d] = 0; }
-}
-export function i64ShrS(I32: Int32Array, d: number, a: number, b: number): void {
-  const n = I32[b] & 63, lo = I32[a], hi = I32[a + 1];
-  if (n === 0) { I32[d] = lo; I32[d + 1] = hi; }
-  else if (n < 32) { I32[d] = (lo >>> n) | (hi << (32 - n)); I32[d + 1] = hi >> n; }
-  else { I32[d] = hi >> (n - 32); I32[d + 1] = hi >> 31; }
-}
-export function i64ShrU(I32: Int32Array, d: number, a: number, b: number): void {
-  const n = I32[b] & 63, lo = I32[a], hi = I32[a + 1];
-  if (n === 0) { I32[d] = lo; I32[d + 1] = hi; }
-  else if (n < 32) { I32[d] = (lo >>> n) | (hi << (32 - n)); I32[d + 1] = hi >>> n; }
-  else { I32[d] = hi >>> (n - 32); I32[d + 1] = 0; }
-}
 export function i64Rot(I32: Int32Array, d: number, a: number, n: number): void {
   // rotate left by n (0..63)
   let lo = I32[a], hi = I32[a + 1];
