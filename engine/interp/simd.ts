@@ -127,6 +127,30 @@ function satU16(x: number): number { return x < 0 ? 0 : x > 65535 ? 65535 : x; }
 const HOST_NAN = (() => { const z = new Float64Array(1); return z[0] / z[0]; })();
 /** NaN results must be quiet ("arithmetic") NaNs; Math.ceil & co. pass a signalling NaN through. */
 function q(x: number): number { return x === x ? x : HOST_NAN; }
+/** x86 hosts (default NaN negative): V8's f32x4/f64x2 max merges maxps/maxpd in both operand orders and
+ *  a subtraction, so a NaN lane comes out canonical with the OR of the operands' signs (min always gives
+ *  the default NaN). Elsewhere the NaN is the host's default one. */
+const NAN_SIGN_OR = (() => { const f = new Float64Array([HOST_NAN]); return new Int32Array(f.buffer)[1] < 0; })();
+/** NaN lanes of the rounding ops (roundps/roundpd, frint*): the input NaN quieted, sign and payload kept.
+ *  Done on the integer view: `x + 0` could be folded away once the compiler knows x is NaN. */
+function rnd32(r: number, i: number): void { if (r === r) RF32[i] = r; else R32[i] = A32[i] | 0x400000; }
+function rnd64(r: number, i: number): void {
+  if (r === r) RF64[i] = r; else { R32[2 * i] = A32[2 * i]; R32[2 * i + 1] = A32[2 * i + 1] | 0x80000; }
+}
+/** NaN lanes of add/sub/mul/div as x86 gives them: the first operand's NaN quieted, else the second's, else
+ *  the default NaN. JS arithmetic leaves the choice between two NaN operands to the JIT (it may commute). */
+function bin32(r: number, i: number): void {
+  if (r === r) RF32[i] = r;
+  else if (AF32[i] !== AF32[i]) R32[i] = A32[i] | 0x400000;
+  else if (BF32[i] !== BF32[i]) R32[i] = B32[i] | 0x400000;
+  else RF32[i] = HOST_NAN;
+}
+function bin64(r: number, i: number): void {
+  if (r === r) RF64[i] = r;
+  else if (AF64[i] !== AF64[i]) { R32[2 * i] = A32[2 * i]; R32[2 * i + 1] = A32[2 * i + 1] | 0x80000; }
+  else if (BF64[i] !== BF64[i]) { R32[2 * i] = B32[2 * i]; R32[2 * i + 1] = B32[2 * i + 1] | 0x80000; }
+  else RF64[i] = HOST_NAN;
+}
 
 /** Round to nearest integer, ties to even; keeps the sign of zero; NaN and infinities pass through. */
 function nearest(x: number): number {
@@ -485,11 +509,21 @@ function v128_any_true(i32: Int32Array, d: number, a: number, b: number, imm: In
 
 // float conversions between shapes
 function f32x4_demote_f64x2_zero(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  RF32[0] = q(AF64[0]); RF32[1] = q(AF64[1]); R32[2] = 0; R32[3] = 0;
+  // cvtpd2ps: a NaN keeps its sign and the top 22 bits of its payload, quiet bit set
+  let i = 0, x = 0;
+  for (i = 0; i < 2; i++) {
+    x = AF64[i];
+    if (x === x) RF32[i] = x;
+    else R32[i] = (A32[2 * i + 1] & -0x80000000) | 0x7fc00000 | ((A32[2 * i + 1] & 0xfffff) << 3) | (A32[2 * i] >>> 29);
+  }
+  R32[2] = 0; R32[3] = 0;
 }
 function f64x2_promote_low_f32x4(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
+  // cvtps2pd: a NaN keeps its sign and payload (shifted up), quiet bit set
   let x = AF32[0], y = 0;
-  y = AF32[1]; RF64[0] = q(x); RF64[1] = q(y);
+  y = AF32[1];
+  if (x === x) RF64[0] = x; else { R32[0] = A32[0] << 29; R32[1] = (A32[0] & -0x80000000) | 0x7ff80000 | ((A32[0] & 0x7fffff) >>> 3); }
+  if (y === y) RF64[1] = y; else { R32[2] = A32[1] << 29; R32[3] = (A32[1] & -0x80000000) | 0x7ff80000 | ((A32[1] & 0x7fffff) >>> 3); }
 }
 
 // i8x16 arithmetic
@@ -926,35 +960,35 @@ function f32x4_sqrt(i32: Int32Array, d: number, a: number, b: number, imm: Int32
 }
 function f32x4_ceil(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
-  for (i = 0; i < 4; i++) RF32[i] = q(Math.ceil(AF32[i]));
+  for (i = 0; i < 4; i++) rnd32(Math.ceil(AF32[i]), i);
 }
 function f32x4_floor(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
-  for (i = 0; i < 4; i++) RF32[i] = q(Math.floor(AF32[i]));
+  for (i = 0; i < 4; i++) rnd32(Math.floor(AF32[i]), i);
 }
 function f32x4_trunc(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
-  for (i = 0; i < 4; i++) RF32[i] = q(Math.trunc(AF32[i]));
+  for (i = 0; i < 4; i++) rnd32(Math.trunc(AF32[i]), i);
 }
 function f32x4_nearest(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
-  for (i = 0; i < 4; i++) RF32[i] = q(nearest(AF32[i]));
+  for (i = 0; i < 4; i++) rnd32(nearest(AF32[i]), i);
 }
 function f32x4_add(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
-  for (i = 0; i < 4; i++) RF32[i] = AF32[i] + BF32[i];
+  for (i = 0; i < 4; i++) bin32(AF32[i] + BF32[i], i);
 }
 function f32x4_sub(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
-  for (i = 0; i < 4; i++) RF32[i] = AF32[i] - BF32[i];
+  for (i = 0; i < 4; i++) bin32(AF32[i] - BF32[i], i);
 }
 function f32x4_mul(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
-  for (i = 0; i < 4; i++) RF32[i] = AF32[i] * BF32[i];
+  for (i = 0; i < 4; i++) bin32(AF32[i] * BF32[i], i);
 }
 function f32x4_div(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
-  for (i = 0; i < 4; i++) RF32[i] = AF32[i] / BF32[i];
+  for (i = 0; i < 4; i++) bin32(AF32[i] / BF32[i], i);
 }
 function f32x4_min(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
@@ -962,7 +996,13 @@ function f32x4_min(i32: Int32Array, d: number, a: number, b: number, imm: Int32A
 }
 function f32x4_max(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
-  for (i = 0; i < 4; i++) RF32[i] = q(Math.max(AF32[i], BF32[i]));
+  let r = 0;
+  for (i = 0; i < 4; i++) {
+    r = Math.max(AF32[i], BF32[i]);
+    if (r === r) RF32[i] = r;
+    else if (NAN_SIGN_OR) R32[i] = ((A32[i] | B32[i]) & -0x80000000) | 0x7fc00000;
+    else RF32[i] = HOST_NAN;
+  }
 }
 function f32x4_pmin(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0;
@@ -984,34 +1024,40 @@ function f64x2_sqrt(i32: Int32Array, d: number, a: number, b: number, imm: Int32
   RF64[0] = Math.sqrt(AF64[0]); RF64[1] = Math.sqrt(AF64[1]);
 }
 function f64x2_ceil(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  RF64[0] = q(Math.ceil(AF64[0])); RF64[1] = q(Math.ceil(AF64[1]));
+  rnd64(Math.ceil(AF64[0]), 0); rnd64(Math.ceil(AF64[1]), 1);
 }
 function f64x2_floor(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  RF64[0] = q(Math.floor(AF64[0])); RF64[1] = q(Math.floor(AF64[1]));
+  rnd64(Math.floor(AF64[0]), 0); rnd64(Math.floor(AF64[1]), 1);
 }
 function f64x2_trunc(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  RF64[0] = q(Math.trunc(AF64[0])); RF64[1] = q(Math.trunc(AF64[1]));
+  rnd64(Math.trunc(AF64[0]), 0); rnd64(Math.trunc(AF64[1]), 1);
 }
 function f64x2_nearest(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  RF64[0] = q(nearest(AF64[0])); RF64[1] = q(nearest(AF64[1]));
+  rnd64(nearest(AF64[0]), 0); rnd64(nearest(AF64[1]), 1);
 }
 function f64x2_add(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  RF64[0] = AF64[0] + BF64[0]; RF64[1] = AF64[1] + BF64[1];
+  bin64(AF64[0] + BF64[0], 0); bin64(AF64[1] + BF64[1], 1);
 }
 function f64x2_sub(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  RF64[0] = AF64[0] - BF64[0]; RF64[1] = AF64[1] - BF64[1];
+  bin64(AF64[0] - BF64[0], 0); bin64(AF64[1] - BF64[1], 1);
 }
 function f64x2_mul(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  RF64[0] = AF64[0] * BF64[0]; RF64[1] = AF64[1] * BF64[1];
+  bin64(AF64[0] * BF64[0], 0); bin64(AF64[1] * BF64[1], 1);
 }
 function f64x2_div(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  RF64[0] = AF64[0] / BF64[0]; RF64[1] = AF64[1] / BF64[1];
+  bin64(AF64[0] / BF64[0], 0); bin64(AF64[1] / BF64[1], 1);
 }
 function f64x2_min(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   RF64[0] = q(Math.min(AF64[0], BF64[0])); RF64[1] = q(Math.min(AF64[1], BF64[1]));
 }
 function f64x2_max(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
-  RF64[0] = q(Math.max(AF64[0], BF64[0])); RF64[1] = q(Math.max(AF64[1], BF64[1]));
+  let i = 0, r = 0;
+  for (i = 0; i < 2; i++) {
+    r = Math.max(AF64[i], BF64[i]);
+    if (r === r) RF64[i] = r;
+    else if (NAN_SIGN_OR) { R32[2 * i] = 0; R32[2 * i + 1] = ((A32[2 * i + 1] | B32[2 * i + 1]) & -0x80000000) | 0x7ff80000; }
+    else RF64[i] = HOST_NAN;
+  }
 }
 function f64x2_pmin(i32: Int32Array, d: number, a: number, b: number, imm: Int32Array, p: number): void {
   let i = 0, l = 0;

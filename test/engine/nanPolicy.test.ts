@@ -24,13 +24,24 @@ const WAT = `(module (memory (export "m") 1)
     ;; moves and sign operations keep the payload, even of a signalling NaN
     (f32.store (i32.const 84) (f32.neg (f32.const nan:0x1)))
     (f64.store (i32.const 88) (f64.abs (f64.const -nan:0x1)))
-    (f64.store (i32.const 96) (select (f64.const nan:0x2) (f64.const 0) (i32.const 1)))))`;
+    (f64.store (i32.const 96) (select (f64.const nan:0x2) (f64.const 0) (i32.const 1)))
+    ;; SIMD max: a NaN lane is canonical with the OR of the operand signs on x86 (fuzz seed 20796)
+    (v128.store (i32.const 104) (f64x2.max (v128.const f64x2 1 -nan:0x1234) (v128.const f64x2 nan:0x5 1)))
+    (v128.store (i32.const 120) (f32x4.max (v128.const f32x4 1 -nan:0x1234 -1 nan:0x7) (v128.const f32x4 nan:0x5 1 nan:0x9 2)))
+    ;; SIMD rounding quiets the input NaN (sign and payload kept), promote/demote convert it
+    (v128.store (i32.const 136) (f64x2.floor (v128.const f64x2 nan:0x1 -nan:0x8000000000005)))
+    (v128.store (i32.const 152) (f32x4.nearest (v128.const f32x4 nan:0x1 -nan:0x1 nan:0x400123 -nan:0x400005)))
+    (v128.store (i32.const 168) (f64x2.promote_low_f32x4 (v128.const f32x4 nan:0x1 -nan:0x400123 0 0)))
+    (v128.store (i32.const 184) (f32x4.demote_f64x2_zero (v128.const f64x2 nan:0x8000000001234 -nan:0x1)))
+    ;; SIMD arithmetic with two NaN operands: the first one's, quieted
+    (v128.store (i32.const 200) (f64x2.add (v128.const f64x2 nan:0x1 -nan:0x8000000000007) (v128.const f64x2 -nan:0x2 nan:0x3)))
+    (v128.store (i32.const 216) (f32x4.mul (v128.const f32x4 nan:0x1 1 nan:0x1 -nan:0x400007) (v128.const f32x4 -1 -nan:0x3 -nan:0x2 nan:0x3)))))`;
 
 test('arithmetic NaNs match V8 bit for bit; moves keep NaN payloads', () => {
   const { binary } = assembleWat(WAT);
   const v8 = new WebAssembly.Instance(new WebAssembly.Module(binary)) as unknown as { exports: { t(): void; m: WebAssembly.Memory } };
   v8.exports.t();
-  const expected = new Uint8Array(v8.exports.m.buffer, 0, 104);
+  const expected = new Uint8Array(v8.exports.m.buffer, 0, 232);
 
   const store = new Store();
   const inst = store.instantiate(decodeModule(binary), () => undefined);
@@ -38,7 +49,7 @@ test('arithmetic NaNs match V8 bit for bit; moves keep NaN payloads', () => {
   const m = inst.exports.get('m');
   assert.ok(t?.kind === 'func' && m?.kind === 'memory');
   store.invoke(t.func, []);
-  const got = m.memory.u8.subarray(0, 104);
+  const got = m.memory.u8.subarray(0, 232);
   const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').match(/.{16}/g)!.join(' ');
   assert.equal(hex(got), hex(expected));
   // Moves are exact by definition, independent of the host:
