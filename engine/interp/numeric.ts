@@ -4,12 +4,34 @@
 //
 // NaN policy: arithmetic results are whatever the JS engine computes (always quiet NaNs, deterministic
 // for a given binary on a given engine; where V8 passes a signaling NaN through unchanged, as
-// Math.floor/ceil/trunc do on f64, the result is replaced by the canonical NaN); moves, loads, stores, abs/neg/copysign and reinterpretations
+// Math.floor/ceil/trunc do on f64, the result is the input NaN quieted, as roundss/roundsd give); moves, loads, stores, abs/neg/copysign and reinterpretations
 // copy bits and never change a NaN payload.
 
 import { TrapCode } from '../core/errors';
 
 const TWO32 = 4294967296;
+
+const HOST_NAN64 = (() => { const z = new Float64Array(1); return new Int32Array(new Float64Array([z[0] / z[0]]).buffer); })();
+
+/** NaN result of an f32 add/sub/mul/div (slots d, a, b of I32) as x86 gives it and V8 keeps it: the first
+ *  operand's NaN quieted, else the second's, else the default NaN. Plain JS arithmetic leaves the choice
+ *  between two NaN operands to the JIT, which may commute add and mul. */
+export function nan2F32(I32: Int32Array, d: number, a: number, b: number): void {
+  const x = I32[a], y = I32[b];
+  if ((x & 0x7fffffff) > 0x7f800000) I32[d] = x | 0x400000;
+  else if ((y & 0x7fffffff) > 0x7f800000) I32[d] = y | 0x400000;
+  else I32[d] = (HOST_NAN64[1] & -0x80000000) | 0x7fc00000;
+}
+function isNaN64(lo: number, hi: number): boolean {
+  return (hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0xfffff) | lo) !== 0;
+}
+/** The same for f64 (word pairs at d, a, b). */
+export function nan2F64(I32: Int32Array, d: number, a: number, b: number): void {
+  const alo = I32[a], ahi = I32[a + 1], blo = I32[b], bhi = I32[b + 1];
+  if (isNaN64(alo, ahi)) { I32[d] = alo; I32[d + 1] = ahi | 0x80000; }
+  else if (isNaN64(blo, bhi)) { I32[d] = blo; I32[d + 1] = bhi | 0x80000; }
+  else { I32[d] = HOST_NAN64[0]; I32[d + 1] = HOST_NAN64[1]; }
+}
 const TWO63 = 9223372036854775808;
 const TWO64 = 18446744073709551616;
 

@@ -35,13 +35,22 @@ const WAT = `(module (memory (export "m") 1)
     (v128.store (i32.const 184) (f32x4.demote_f64x2_zero (v128.const f64x2 nan:0x8000000001234 -nan:0x1)))
     ;; SIMD arithmetic with two NaN operands: the first one's, quieted
     (v128.store (i32.const 200) (f64x2.add (v128.const f64x2 nan:0x1 -nan:0x8000000000007) (v128.const f64x2 -nan:0x2 nan:0x3)))
-    (v128.store (i32.const 216) (f32x4.mul (v128.const f32x4 nan:0x1 1 nan:0x1 -nan:0x400007) (v128.const f32x4 -1 -nan:0x3 -nan:0x2 nan:0x3)))))`;
+    (v128.store (i32.const 216) (f32x4.mul (v128.const f32x4 nan:0x1 1 nan:0x1 -nan:0x400007) (v128.const f32x4 -1 -nan:0x3 -nan:0x2 nan:0x3)))
+    ;; scalar: the same rules (rounding quiets the input NaN; two NaN operands give the first)
+    (f64.store (i32.const 232) (f64.ceil (f64.const -nan:0x2)))
+    (f64.store (i32.const 240) (f64.nearest (f64.const nan:0x800000000000f)))
+    (f32.store (i32.const 248) (f32.nearest (f32.const nan:0x1)))
+    (f32.store (i32.const 252) (f32.floor (f32.const -nan:0x400005)))
+    (f64.store (i32.const 256) (f64.add (f64.const nan:0x1) (f64.const -nan:0x2)))
+    (f64.store (i32.const 264) (f64.mul (f64.const -nan:0x2) (f64.const nan:0x1)))
+    (f32.store (i32.const 272) (f32.add (f32.const nan:0x1) (f32.const -nan:0x2)))
+    (f32.store (i32.const 276) (f32.mul (f32.const -nan:0x2) (f32.const nan:0x1)))))`;
 
 test('arithmetic NaNs match V8 bit for bit; moves keep NaN payloads', () => {
   const { binary } = assembleWat(WAT);
   const v8 = new WebAssembly.Instance(new WebAssembly.Module(binary)) as unknown as { exports: { t(): void; m: WebAssembly.Memory } };
   v8.exports.t();
-  const expected = new Uint8Array(v8.exports.m.buffer, 0, 232);
+  const expected = new Uint8Array(v8.exports.m.buffer, 0, 280);
 
   const store = new Store();
   const inst = store.instantiate(decodeModule(binary), () => undefined);
@@ -49,7 +58,7 @@ test('arithmetic NaNs match V8 bit for bit; moves keep NaN payloads', () => {
   const m = inst.exports.get('m');
   assert.ok(t?.kind === 'func' && m?.kind === 'memory');
   store.invoke(t.func, []);
-  const got = m.memory.u8.subarray(0, 232);
+  const got = m.memory.u8.subarray(0, 280);
   const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').match(/.{16}/g)!.join(' ');
   assert.equal(hex(got), hex(expected));
   // Moves are exact by definition, independent of the host:
