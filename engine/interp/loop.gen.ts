@@ -28,7 +28,7 @@ import * as numeric from './numeric';
 const { execSimd, execSimdMem } = simd;
 const {
   ctz32, popcnt32, i64Rot, i64DivS, i64DivU, i64RemS, i64RemU, truncI64S, truncI64U,
-  truncSatI64S, truncSatI64U, truncSatI32S, truncSatI32U, u64ToF32, i64ToF32, nearest,
+  truncSatI64S, truncSatI64U, truncSatI32S, truncSatI32U, u64ToF32, i64ToF32, nearest, nan2F32, nan2F64,
 } = numeric;
 // TrapCode values (engine/core/errors.ts), as literals for the same reason.
 const T_UNREACHABLE = 1, T_OOB = 2, T_DIV0 = 3, T_OVERFLOW = 4, T_INVALID = 5, T_MISMATCH = 6, T_UNDEF = 7,
@@ -447,15 +447,15 @@ export function runFast(m: Machine, budget: number): number {
       case 131: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] >= F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; continue;
       case 132: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] & 0x7fffffff; pc += 3; continue;
       case 133: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] ^ -0x80000000; pc += 3; continue;
-      case 134: F32[(fp2 + code[pc + 1])] = Math.ceil(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 135: F32[(fp2 + code[pc + 1])] = Math.floor(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 136: F32[(fp2 + code[pc + 1])] = Math.trunc(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 137: F32[(fp2 + code[pc + 1])] = nearest(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
+      case 134: { const x = F32[(fp2 + code[pc + 2])]; if (x === x) F32[(fp2 + code[pc + 1])] = Math.ceil(x); else I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] | 0x400000; pc += 3; continue; }
+      case 135: { const x = F32[(fp2 + code[pc + 2])]; if (x === x) F32[(fp2 + code[pc + 1])] = Math.floor(x); else I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] | 0x400000; pc += 3; continue; }
+      case 136: { const x = F32[(fp2 + code[pc + 2])]; if (x === x) F32[(fp2 + code[pc + 1])] = Math.trunc(x); else I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] | 0x400000; pc += 3; continue; }
+      case 137: { const x = F32[(fp2 + code[pc + 2])]; if (x === x) F32[(fp2 + code[pc + 1])] = nearest(x); else I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] | 0x400000; pc += 3; continue; }
       case 138: F32[(fp2 + code[pc + 1])] = Math.sqrt(F32[(fp2 + code[pc + 2])]); pc += 3; continue;
-      case 139: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] + F32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 140: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] - F32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 141: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] * F32[(fp2 + code[pc + 3])]; pc += 4; continue;
-      case 142: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] / F32[(fp2 + code[pc + 3])]; pc += 4; continue;
+      case 139: { const r = F32[(fp2 + code[pc + 2])] + F32[(fp2 + code[pc + 3])]; if (r === r) F32[(fp2 + code[pc + 1])] = r; else nan2F32(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue; }
+      case 140: { const r = F32[(fp2 + code[pc + 2])] - F32[(fp2 + code[pc + 3])]; if (r === r) F32[(fp2 + code[pc + 1])] = r; else nan2F32(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue; }
+      case 141: { const r = F32[(fp2 + code[pc + 2])] * F32[(fp2 + code[pc + 3])]; if (r === r) F32[(fp2 + code[pc + 1])] = r; else nan2F32(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue; }
+      case 142: { const r = F32[(fp2 + code[pc + 2])] / F32[(fp2 + code[pc + 3])]; if (r === r) F32[(fp2 + code[pc + 1])] = r; else nan2F32(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue; }
       case 143: F32[(fp2 + code[pc + 1])] = Math.min(F32[(fp2 + code[pc + 2])], F32[(fp2 + code[pc + 3])]); pc += 4; continue;
       case 144: F32[(fp2 + code[pc + 1])] = Math.max(F32[(fp2 + code[pc + 2])], F32[(fp2 + code[pc + 3])]); pc += 4; continue;
       case 145: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] & 0x7fffffff) | (I32[(fp2 + code[pc + 3])] & -0x80000000); pc += 4; continue;
@@ -469,15 +469,15 @@ export function runFast(m: Machine, budget: number): number {
       case 151: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] >= F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; continue;
       case 152: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] & 0x7fffffff; pc += 3; continue; }
       case 153: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] ^ -0x80000000; pc += 3; continue; }
-      case 154: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.ceil(x); pc += 3; continue; }
-      case 155: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.floor(x); pc += 3; continue; }
-      case 156: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.trunc(x); pc += 3; continue; }
-      case 157: F64[(fp2 + code[pc + 1]) >> 1] = nearest(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
+      case 154: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), x = F64[a >> 1]; if (x === x) F64[d >> 1] = Math.ceil(x); else { I32[d] = I32[a]; I32[d + 1] = I32[a + 1] | 0x80000; } pc += 3; continue; }
+      case 155: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), x = F64[a >> 1]; if (x === x) F64[d >> 1] = Math.floor(x); else { I32[d] = I32[a]; I32[d + 1] = I32[a + 1] | 0x80000; } pc += 3; continue; }
+      case 156: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), x = F64[a >> 1]; if (x === x) F64[d >> 1] = Math.trunc(x); else { I32[d] = I32[a]; I32[d + 1] = I32[a + 1] | 0x80000; } pc += 3; continue; }
+      case 157: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), x = F64[a >> 1]; if (x === x) F64[d >> 1] = nearest(x); else { I32[d] = I32[a]; I32[d + 1] = I32[a + 1] | 0x80000; } pc += 3; continue; }
       case 158: F64[(fp2 + code[pc + 1]) >> 1] = Math.sqrt(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; continue;
-      case 159: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] + F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; continue;
-      case 160: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] - F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; continue;
-      case 161: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] * F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; continue;
-      case 162: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] / F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; continue;
+      case 159: { const r = F64[(fp2 + code[pc + 2]) >> 1] + F64[(fp2 + code[pc + 3]) >> 1]; if (r === r) F64[(fp2 + code[pc + 1]) >> 1] = r; else nan2F64(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue; }
+      case 160: { const r = F64[(fp2 + code[pc + 2]) >> 1] - F64[(fp2 + code[pc + 3]) >> 1]; if (r === r) F64[(fp2 + code[pc + 1]) >> 1] = r; else nan2F64(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue; }
+      case 161: { const r = F64[(fp2 + code[pc + 2]) >> 1] * F64[(fp2 + code[pc + 3]) >> 1]; if (r === r) F64[(fp2 + code[pc + 1]) >> 1] = r; else nan2F64(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue; }
+      case 162: { const r = F64[(fp2 + code[pc + 2]) >> 1] / F64[(fp2 + code[pc + 3]) >> 1]; if (r === r) F64[(fp2 + code[pc + 1]) >> 1] = r; else nan2F64(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; continue; }
       case 163: F64[(fp2 + code[pc + 1]) >> 1] = Math.min(F64[(fp2 + code[pc + 2]) >> 1], F64[(fp2 + code[pc + 3]) >> 1]); pc += 4; continue;
       case 164: F64[(fp2 + code[pc + 1]) >> 1] = Math.max(F64[(fp2 + code[pc + 2]) >> 1], F64[(fp2 + code[pc + 3]) >> 1]); pc += 4; continue;
       case 165: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = (I32[a + 1] & 0x7fffffff) | (I32[(fp2 + code[pc + 3]) + 1] & -0x80000000); pc += 4; continue; }
@@ -937,15 +937,15 @@ export function runExact(m: Machine, skipBreak: number): number {
       case 131: I32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] >= F32[(fp2 + code[pc + 3])] ? 1 : 0; pc += 4; status = 5; break main;
       case 132: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] & 0x7fffffff; pc += 3; status = 5; break main;
       case 133: I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] ^ -0x80000000; pc += 3; status = 5; break main;
-      case 134: F32[(fp2 + code[pc + 1])] = Math.ceil(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 135: F32[(fp2 + code[pc + 1])] = Math.floor(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 136: F32[(fp2 + code[pc + 1])] = Math.trunc(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 137: F32[(fp2 + code[pc + 1])] = nearest(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
+      case 134: { const x = F32[(fp2 + code[pc + 2])]; if (x === x) F32[(fp2 + code[pc + 1])] = Math.ceil(x); else I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] | 0x400000; pc += 3; status = 5; break main; }
+      case 135: { const x = F32[(fp2 + code[pc + 2])]; if (x === x) F32[(fp2 + code[pc + 1])] = Math.floor(x); else I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] | 0x400000; pc += 3; status = 5; break main; }
+      case 136: { const x = F32[(fp2 + code[pc + 2])]; if (x === x) F32[(fp2 + code[pc + 1])] = Math.trunc(x); else I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] | 0x400000; pc += 3; status = 5; break main; }
+      case 137: { const x = F32[(fp2 + code[pc + 2])]; if (x === x) F32[(fp2 + code[pc + 1])] = nearest(x); else I32[(fp2 + code[pc + 1])] = I32[(fp2 + code[pc + 2])] | 0x400000; pc += 3; status = 5; break main; }
       case 138: F32[(fp2 + code[pc + 1])] = Math.sqrt(F32[(fp2 + code[pc + 2])]); pc += 3; status = 5; break main;
-      case 139: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] + F32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 140: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] - F32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 141: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] * F32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
-      case 142: F32[(fp2 + code[pc + 1])] = F32[(fp2 + code[pc + 2])] / F32[(fp2 + code[pc + 3])]; pc += 4; status = 5; break main;
+      case 139: { const r = F32[(fp2 + code[pc + 2])] + F32[(fp2 + code[pc + 3])]; if (r === r) F32[(fp2 + code[pc + 1])] = r; else nan2F32(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main; }
+      case 140: { const r = F32[(fp2 + code[pc + 2])] - F32[(fp2 + code[pc + 3])]; if (r === r) F32[(fp2 + code[pc + 1])] = r; else nan2F32(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main; }
+      case 141: { const r = F32[(fp2 + code[pc + 2])] * F32[(fp2 + code[pc + 3])]; if (r === r) F32[(fp2 + code[pc + 1])] = r; else nan2F32(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main; }
+      case 142: { const r = F32[(fp2 + code[pc + 2])] / F32[(fp2 + code[pc + 3])]; if (r === r) F32[(fp2 + code[pc + 1])] = r; else nan2F32(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main; }
       case 143: F32[(fp2 + code[pc + 1])] = Math.min(F32[(fp2 + code[pc + 2])], F32[(fp2 + code[pc + 3])]); pc += 4; status = 5; break main;
       case 144: F32[(fp2 + code[pc + 1])] = Math.max(F32[(fp2 + code[pc + 2])], F32[(fp2 + code[pc + 3])]); pc += 4; status = 5; break main;
       case 145: I32[(fp2 + code[pc + 1])] = (I32[(fp2 + code[pc + 2])] & 0x7fffffff) | (I32[(fp2 + code[pc + 3])] & -0x80000000); pc += 4; status = 5; break main;
@@ -959,15 +959,15 @@ export function runExact(m: Machine, skipBreak: number): number {
       case 151: I32[(fp2 + code[pc + 1])] = F64[(fp2 + code[pc + 2]) >> 1] >= F64[(fp2 + code[pc + 3]) >> 1] ? 1 : 0; pc += 4; status = 5; break main;
       case 152: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] & 0x7fffffff; pc += 3; status = 5; break main; }
       case 153: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = I32[a + 1] ^ -0x80000000; pc += 3; status = 5; break main; }
-      case 154: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.ceil(x); pc += 3; status = 5; break main; }
-      case 155: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.floor(x); pc += 3; status = 5; break main; }
-      case 156: { const x = F64[(fp2 + code[pc + 2]) >> 1]; F64[(fp2 + code[pc + 1]) >> 1] = x !== x ? NaN : Math.trunc(x); pc += 3; status = 5; break main; }
-      case 157: F64[(fp2 + code[pc + 1]) >> 1] = nearest(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
+      case 154: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), x = F64[a >> 1]; if (x === x) F64[d >> 1] = Math.ceil(x); else { I32[d] = I32[a]; I32[d + 1] = I32[a + 1] | 0x80000; } pc += 3; status = 5; break main; }
+      case 155: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), x = F64[a >> 1]; if (x === x) F64[d >> 1] = Math.floor(x); else { I32[d] = I32[a]; I32[d + 1] = I32[a + 1] | 0x80000; } pc += 3; status = 5; break main; }
+      case 156: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), x = F64[a >> 1]; if (x === x) F64[d >> 1] = Math.trunc(x); else { I32[d] = I32[a]; I32[d + 1] = I32[a + 1] | 0x80000; } pc += 3; status = 5; break main; }
+      case 157: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]), x = F64[a >> 1]; if (x === x) F64[d >> 1] = nearest(x); else { I32[d] = I32[a]; I32[d + 1] = I32[a + 1] | 0x80000; } pc += 3; status = 5; break main; }
       case 158: F64[(fp2 + code[pc + 1]) >> 1] = Math.sqrt(F64[(fp2 + code[pc + 2]) >> 1]); pc += 3; status = 5; break main;
-      case 159: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] + F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; status = 5; break main;
-      case 160: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] - F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; status = 5; break main;
-      case 161: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] * F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; status = 5; break main;
-      case 162: F64[(fp2 + code[pc + 1]) >> 1] = F64[(fp2 + code[pc + 2]) >> 1] / F64[(fp2 + code[pc + 3]) >> 1]; pc += 4; status = 5; break main;
+      case 159: { const r = F64[(fp2 + code[pc + 2]) >> 1] + F64[(fp2 + code[pc + 3]) >> 1]; if (r === r) F64[(fp2 + code[pc + 1]) >> 1] = r; else nan2F64(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main; }
+      case 160: { const r = F64[(fp2 + code[pc + 2]) >> 1] - F64[(fp2 + code[pc + 3]) >> 1]; if (r === r) F64[(fp2 + code[pc + 1]) >> 1] = r; else nan2F64(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main; }
+      case 161: { const r = F64[(fp2 + code[pc + 2]) >> 1] * F64[(fp2 + code[pc + 3]) >> 1]; if (r === r) F64[(fp2 + code[pc + 1]) >> 1] = r; else nan2F64(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main; }
+      case 162: { const r = F64[(fp2 + code[pc + 2]) >> 1] / F64[(fp2 + code[pc + 3]) >> 1]; if (r === r) F64[(fp2 + code[pc + 1]) >> 1] = r; else nan2F64(I32, (fp2 + code[pc + 1]), (fp2 + code[pc + 2]), (fp2 + code[pc + 3])); pc += 4; status = 5; break main; }
       case 163: F64[(fp2 + code[pc + 1]) >> 1] = Math.min(F64[(fp2 + code[pc + 2]) >> 1], F64[(fp2 + code[pc + 3]) >> 1]); pc += 4; status = 5; break main;
       case 164: F64[(fp2 + code[pc + 1]) >> 1] = Math.max(F64[(fp2 + code[pc + 2]) >> 1], F64[(fp2 + code[pc + 3]) >> 1]); pc += 4; status = 5; break main;
       case 165: { const d = (fp2 + code[pc + 1]), a = (fp2 + code[pc + 2]); I32[d] = I32[a]; I32[d + 1] = (I32[a + 1] & 0x7fffffff) | (I32[(fp2 + code[pc + 3]) + 1] & -0x80000000); pc += 4; status = 5; break main; }
