@@ -4,7 +4,8 @@
 //   currentLocation(machine)        { module, funcIndex, offset } of the next instruction, or null
 //   frameDepth(machine)             number of frames (1 = only the entry function)
 //   debugFrames(machine)            frames innermost first, callers at their call instruction
-//   new StepRun(store, table, mode, sameStatement?)   one continue / step in / over / out
+//   new StepRun(store, table, mode, sameStatement?, runner?)   one continue / step in / over / out
+//                                   (runner: a ForwardRunner, e.g. a recording session; default the Machine)
 //     .advance(budget)              runs at most ~budget instructions; null = not finished yet,
 //                                   'breakpoint' = stopped at a user breakpoint (advance() again
 //                                   resumes the same step), 'step' | 'done' | 'trap' = finished
@@ -18,7 +19,13 @@
 import { InstrReader } from '../core/instr';
 import type { Module } from '../core/module';
 import { I } from '../interp/iops.gen';
-import type { FrameInfo, Machine, Store } from '../runtime/store';
+import type { FrameInfo, Machine, RunStatus, Store } from '../runtime/store';
+
+/** What executes instructions forward: the store's Machine by default, or a recorder / time-travel
+ *  session with the same contract (run(budget) stops at store breakpoints, done, trap or budget). */
+export interface ForwardRunner {
+  run(budget: number): RunStatus;
+}
 
 export interface CodeLocation {
   readonly module: Module;
@@ -146,10 +153,13 @@ export class StepRun {
   private readonly plan: Generator<StepOutcome | undefined, StepOutcome, void>;
   private temps: CodeLocation[] = [];
   private finished: StepOutcome | null = null;
+  private readonly runner: ForwardRunner;
 
   constructor(store: Store, private readonly table: BreakpointTable, readonly mode: StepMode,
-    private readonly sameStatement?: (a: CodeLocation, b: CodeLocation) => boolean) {
+    private readonly sameStatement?: (a: CodeLocation, b: CodeLocation) => boolean,
+    runner?: ForwardRunner) {
     this.m = store.machine;
+    this.runner = runner ?? store.machine;
     this.plan = this.run();
   }
 
@@ -181,8 +191,8 @@ export class StepRun {
 
   /** Executes exactly one instruction (stepping over a breakpoint at the current one). */
   private stepOne(): StepOutcome | null {
-    let st = this.m.run(1);
-    if (st === 'breakpoint') st = this.m.run(1);
+    let st = this.runner.run(1);
+    if (st === 'breakpoint') st = this.runner.run(1);
     if (st === 'done') return 'done';
     if (st === 'trap') return 'trap';
     return null;
@@ -193,7 +203,7 @@ export class StepRun {
     for (;;) {
       const left = this.sliceEnd - this.m.count;
       if (left <= 0) { yield undefined; continue; }
-      const st = this.m.run(left);
+      const st = this.runner.run(left);
       if (st === 'budget') continue;
       return st === 'done' ? 'done' : st === 'trap' ? 'trap' : 'breakpoint';
     }

@@ -108,3 +108,14 @@ test('an infinite loop advances slice by slice (budgeted) and can be abandoned',
   run.cancel();
   assert.equal(t.m.state, 'paused');
 });
+
+test('a custom forward runner (e.g. a recording session) executes every instruction of a step', () => {
+  const t = setup();
+  let calls = 0;
+  const runner = { run: (budget: number) => { calls++; return t.m.run(budget); } };
+  assert.equal(t.drive(new StepRun(t.store, t.table, 'over', t.sameLine, runner)), 'step');
+  assert.ok(calls > 0);
+  const before = calls;
+  assert.equal(t.drive(new StepRun(t.store, t.table, 'continue', undefined, runner)), 'done');
+  assert.ok(calls > before);
+});
