@@ -16,6 +16,9 @@
 // Variants:
 //   FAST   runs whole basic blocks, charging their instruction counts at FUEL ops; the plain loop pays
 //          nothing for debugging features (a breakpoint is a patched BREAK op).
+//   RECORD FAST plus memory-access hooks (m.rec: first-load log, dirty tracking) for recording and
+//          replay; EXACT calls the same hooks when m.rec is set. HOOK_LOAD(a, n); / HOOK_STORE(a, n);
+//          expand to nothing in FAST.
 //   EXACT  retires exactly one wasm instruction and returns (FUEL ops skipped, no refunds); used to
 //          finish a block when the budget ends inside it, and to step over a breakpoint.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -33,27 +36,31 @@ for (const m of tpl.matchAll(/\$([A-Z][A-Z0-9_]*)/g)) if (!names.includes(m[1]))
 const num = new Map(names.map((n, i) => [n, i]));
 
 function variant(v) {
+  // RECORD is FAST plus memory-access hooks: it takes FAST's side of every //#if and macro.
+  const fastLike = v === 'FAST' || v === 'RECORD';
   const defines = new Map();
   const out = [];
   const stack = []; // keep flags
   for (const line of tpl.split('\n')) {
     const t = line.trim();
     let m;
-    if ((m = /^\/\/#if (.+)$/.exec(t))) { stack.push(m[1].split(/\s+/).includes(v)); continue; }
+    if ((m = /^\/\/#if (.+)$/.exec(t))) { const vs = m[1].split(/\s+/); stack.push(vs.includes(v) || (v === 'RECORD' && vs.includes('FAST'))); continue; }
     if (t === '//#else') { stack[stack.length - 1] = !stack[stack.length - 1]; continue; }
     if (t === '//#endif') { stack.pop(); continue; }
     if (!stack.every(Boolean)) continue;
     if ((m = /^\/\/#define ([A-Z_]+) (.*)$/.exec(t))) { defines.set(m[1], m[2]); continue; }
     let s = line;
     s = s.replace(/\b([A-Z][A-Z_]+);/g, (all, n) => (defines.has(n) ? defines.get(n) : all));
-    s = s.replace(/\bNEXT\(([^)]*)\);/g, v === 'FAST' ? 'pc += $1; continue;' : 'pc += $1; status = 5; break main;');
-    s = s.replace(/\bJUMP\((.*?)\);/g, v === 'FAST'
+    s = s.replace(/\bNEXT\(([^)]*)\);/g, fastLike ? 'pc += $1; continue;' : 'pc += $1; status = 5; break main;');
+    s = s.replace(/\bJUMP\((.*?)\);/g, fastLike
       ? '{ const t_ = $1, n_ = code[t_ + 1]; if ((fuel -= n_) < 0) { fuel += n_; pc = t_; status = 2; break main; } pc = t_ + 2; continue; }'
       : 'pc = $1; status = 5; break main;');
+    s = s.replace(/\bHOOK_(LOAD|STORE)\(([^)]*)\);/g, (_, k, args) =>
+      v === 'FAST' ? '' : `${v === 'RECORD' ? '' : 'if (rec !== null) '}rec.${k.toLowerCase()}(${args});`);
     s = s.replace(/@(\d+)/g, '(fp2 + code[pc + $1])');
     s = s.replace(/#(\d+)/g, 'code[pc + $1]');
     s = s.replace(/\$([A-Z][A-Z0-9_]*)/g, (_, n) => String(num.get(n)));
-    s = s.replace(/__VARIANT__/g, v === 'FAST' ? 'Fast' : 'Exact');
+    s = s.replace(/__VARIANT__/g, v === 'FAST' ? 'Fast' : v === 'RECORD' ? 'Record' : 'Exact');
     out.push(s);
   }
   return out;
@@ -68,6 +75,7 @@ if (cut < 0) throw new Error('template: missing //#loop marker');
 const preludeLen = cut + 1;
 const fast = variant('FAST');
 const exact = variant('EXACT');
+const record = variant('RECORD');
 // variant() processed the whole file; split off the prelude by counting emitted prelude lines.
 function splitPrelude(lines) {
   const i = lines.findIndex((l) => l.trim() === '//#loop');
@@ -75,8 +83,9 @@ function splitPrelude(lines) {
 }
 const [prelude, fastBody] = splitPrelude(fast);
 const [, exactBody] = splitPrelude(exact);
+const [, recordBody] = splitPrelude(record);
 void preludeLen;
-const loopSrc = header('the FAST and EXACT interpreter loops') + prelude.join('\n') + '\n' + fastBody.join('\n') + '\n' + exactBody.join('\n');
+const loopSrc = header('the FAST, EXACT and RECORD interpreter loops') + prelude.join('\n') + '\n' + fastBody.join('\n') + '\n' + exactBody.join('\n') + '\n' + recordBody.join('\n');
 writeFileSync(join(root, 'engine/interp/loop.gen.ts'), loopSrc);
 
 const iops = header('internal opcode numbers of the translated code') +

@@ -1,5 +1,6 @@
 // The `wasm-rewind` command line. Node-specific (file access), hence under engine/node/.
 //   wasm-rewind run <module.wasm|module.wat> [--dir D] [--env K=V] [--invoke NAME [VALUES...]] [-- ARGS...]
+//   wasm-rewind record | replay | info ...   (recordings: engine/node/rewindCli.ts)
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { importsWasi, nodeWasi, runWasiCommand } from './wasiRun';
 import { decodeModule } from '../binary/decoder';
@@ -9,6 +10,7 @@ import { Store } from '../runtime/store';
 import { DecodeError, LinkError, ParseError, Trap, ValidationError, WasmError } from '../core/errors';
 import { ValType, valTypeName, funcTypeToString, type FuncType } from '../core/types';
 import { formatValue, f32, f64, i32, i64, type WasmValue } from '../runtime/values';
+import { rewindMain, RECORD_USAGE } from './rewindCli';
 
 const USAGE = `usage: wasm-rewind run <module.wasm|module.wat> [options] [-- ARGS...]
 
@@ -19,7 +21,9 @@ Runs a WebAssembly module in the Wasm Rewind engine.
                              floats, nan, inf) and print its results, one per line
   --dir HOST[:GUEST]         preopen a host directory (repeatable; none = no file system)
   --env KEY=VALUE            set an environment variable for the program (repeatable)
-Without --invoke and without WASI, the module is instantiated, which runs its start function.`;
+Without --invoke and without WASI, the module is instantiated, which runs its start function.
+
+${RECORD_USAGE}`;
 
 /** Exit status of a run that trapped (128 + SIGABRT, as native runtimes report an abort). */
 export const TRAP_EXIT = 134;
@@ -108,6 +112,7 @@ function parseRunArgs(rest: string[]): RunOptions {
 export function main(argv: string[], io: CliIo): number {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { (cmd ? io.out : io.err)(USAGE); return cmd ? 0 : 2; }
+  if (cmd === 'record' || cmd === 'replay' || cmd === 'info') return rewindMain(cmd, rest, io);
   if (cmd !== 'run') { io.err(`wasm-rewind: unknown command '${cmd}'\n${USAGE}`); return 2; }
   let o: RunOptions;
   try { o = parseRunArgs(rest); } catch (e) { io.err(`wasm-rewind ${(e as Error).message}\n\n${USAGE}`); return 2; }

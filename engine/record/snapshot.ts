@@ -14,8 +14,10 @@
 //   setMemoryPages(mem: MemoryHandle, pages: number): void
 
 import type { Machine, MachineState, Store, MemoryHandle, Instance, FuncHandle } from '../runtime/store';
-import { PAGE_SIZE, slotCount } from '../core/types';
+import { PAGE_SIZE, ValType, slotCount } from '../core/types';
+import { translate } from '../interp/translate';
 import { StateHasher } from './hash';
+import { I } from '../interp/iops.gen';
 import { BinReader, BinWriter, RecordingFormatError, fUv } from './codec';
 
 /** Fields of Machine that are private in store.ts but part of the register file. */
@@ -65,8 +67,29 @@ export function pristineSegments(store: Store): PristineSegments {
   return { datas: insts.map(i => i.datas.slice()), elems: insts.map(i => i.elems.slice()) };
 }
 
+/** End (in words) of the live part of the value stack: every frame below the innermost one ends where
+ *  its callee's frame begins, and the innermost frame is live up to its locals plus the operand-stack
+ *  height before the next instruction. Words above are dead (written before they are read again), so
+ *  they are neither captured nor hashed. */
+function canonicalGlobals(store: Store): Int32Array {
+  const g = store.g32.slice(0, 4 * store.globals.length);
+  store.globals.forEach((gl, i) => {
+    const t = gl.type.type;
+    if (t !== ValType.I64 && t !== ValType.F64 && t !== ValType.V128) { g[4 * i + 1] = 0; g[4 * i + 2] = 0; g[4 * i + 3] = 0; }
+    else if (t !== ValType.V128) { g[4 * i + 2] = 0; g[4 * i + 3] = 0; }
+  });
+  return g;
+}
+
 function stackExtent(m: Machine): number {
-  if (m.state === 'paused' || m.state === 'trapped') return Math.min(m.stackWords, m.fp2 + Math.max(0, m.cur.frameWords));
+  if (m.state === 'paused' || m.state === 'trapped') {
+    const f = m.cur, tr = f.tr;
+    if (tr === null || f.code === null) return 0;
+    let pc = m.pc;
+    while (pc >= 0 && pc < f.code.length && f.code[pc] === I.FUEL) pc += 2;
+    const h = pc >= 0 && pc < tr.heights.length ? tr.heights[pc] : 0;
+    return Math.min(m.stackWords, m.fp2 + 2 * (tr.numLocalSlots + h));
+  }
   if (m.state === 'done') {
     let w = 0;
     const e = internals(m).entry;
@@ -74,6 +97,64 @@ function stackExtent(m: Machine): number {
     return internals(m).entryW + w;
   }
   return 0;
+}
+
+// ---- canonical form: the high word of a 32-bit value's slot (i32, f32, reference) is dead (32-bit
+// operations write only the low word), so it is zeroed in snapshots; otherwise two equal states could
+// differ in garbage left there by earlier, different histories. Slot types come from the function's
+// locals and from the operand-stack types at the frame's pc (re-translation, cached).
+
+const typeCache = new WeakMap<FuncHandle, Map<number, ValType[]>>();
+function operandTypes(m: Machine, f: FuncHandle, pc: number): ValType[] {
+  let byPc = typeCache.get(f);
+  if (!byPc) { byPc = new Map(); typeCache.set(f, byPc); }
+  let t = byPc.get(pc);
+  if (!t) { t = translate(m.store.envOf(f), f.funcIndex, pc).capturedTypes ?? []; byPc.set(pc, t); }
+  return t;
+}
+function zeroHighWords(stack: Int32Array, slot: number, types: readonly ValType[], limitSlot: number): void {
+  let s = slot;
+  for (const t of types) {
+    if (s >= limitSlot) return;
+    if (t !== ValType.I64 && t !== ValType.F64 && t !== ValType.V128 && 2 * s + 1 < stack.length) stack[2 * s + 1] = 0;
+    s += slotCount(t);
+  }
+}
+function canonicalStack(m: Machine, stack: Int32Array): Int32Array {
+  if (m.state === 'done') {
+    const e = internals(m).entry;
+    if (e) zeroHighWords(stack, internals(m).entryW >> 1, e.type.results, Infinity);
+    return stack;
+  }
+  if (m.state !== 'paused' && m.state !== 'trapped') return stack;
+  const frame = (f: FuncHandle, fp2: number, pc: number, innermost: boolean): void => {
+    const tr = f.tr;
+    if (tr === null || f.code === null) return;
+    const base = fp2 >> 1;
+    tr.localTypes.forEach((t, i) => {
+      if (t !== ValType.I64 && t !== ValType.F64 && t !== ValType.V128) { const w = 2 * (base + tr.localSlot[i]) + 1; if (w < stack.length) stack[w] = 0; }
+    });
+    let height = 0, typesPc = -1;
+    if (innermost) {
+      while (pc >= 0 && pc < f.code.length && f.code[pc] === I.FUEL) pc += 2;
+      if (pc >= 0 && pc < tr.heights.length) { height = tr.heights[pc]; typesPc = pc; }
+    } else {
+      // pc is the return pc; the call instruction is found through its byte offset
+      const off = tr.callSites.get(pc);
+      const callPc = off === undefined ? undefined : tr.pcOfOffset.get(off);
+      if (callPc !== undefined) {
+        const op = f.code[callPc] === I.BREAK ? f.orig.get(callPc)! : f.code[callPc];
+        const argw = op === I.CALL ? f.code[callPc + 2] : f.code[callPc + 3];
+        height = argw / 2 - tr.numLocalSlots;
+        typesPc = callPc;
+      }
+    }
+    if (height > 0) zeroHighWords(stack, base + tr.numLocalSlots, operandTypes(m, f, typesPc), base + tr.numLocalSlots + height);
+  };
+  frame(m.cur, m.fp2, m.pc, true);
+  const funcs = m.store.funcs;
+  for (let j = m.fsp - 3; j >= 0; j -= 3) frame(funcs[m.frames[j]], m.frames[j + 2], m.frames[j + 1], false);
+  return stack;
 }
 
 export function captureSnapshot(m: Machine): Snapshot {
@@ -92,8 +173,8 @@ export function captureSnapshot(m: Machine): Snapshot {
     entryW: p.entryW,
     skipBreak: p.skipBreak,
     frames: m.frames.slice(0, m.fsp),
-    stack: m.I32.slice(0, ext),
-    globals: store.g32.slice(0, 4 * store.globals.length),
+    stack: canonicalStack(m, m.I32.slice(0, ext)),
+    globals: canonicalGlobals(store),
     tables: store.tables.map(t => ({ size: t.size, elems: t.elems.slice(0, t.size) })),
     memPages: store.memories.map(mm => mm.pages),
     dropped: instancesOf(store).map(i => {

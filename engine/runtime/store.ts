@@ -35,7 +35,7 @@ import type { ConstExpr, Module } from '../core/module';
 import { type WasmValue, type RefValue } from './values';
 import { translate, type Translated, type TranslateEnv } from '../interp/translate';
 import { I } from '../interp/iops.gen';
-import { runFast, runExact } from '../interp/loop.gen';
+import { runFast, runExact, runRecord } from '../interp/loop.gen';
 import { makeSimdViews, type SimdViews } from '../interp/simd';
 
 // ---- handles ------------------------------------------------------------------------------------
@@ -192,6 +192,13 @@ export class Instance {
 // ---- the machine ----------------------------------------------------------------------------------
 
 export const enum Status { Done = 0, Trap = 1, Fuel = 2, Host = 3, Break = 4, Step = 5 }
+/** Memory-access hooks of the RECORD loop (and of EXACT when set): called after the bounds check,
+ *  before the access, with the byte address and length in the current instance's memory 0. */
+export interface MemoryAccessHook {
+  load(addr: number, len: number): void;
+  store(addr: number, len: number): void;
+}
+
 export type RunStatus = 'done' | 'trap' | 'budget' | 'breakpoint';
 export type MachineState = 'idle' | 'paused' | 'done' | 'trapped';
 
@@ -242,6 +249,8 @@ export class Machine {
   hostFunc = 0;
   hostArgW = 0;
   hostTail = false;
+  /** Memory-access hooks; non-null selects the RECORD loop (recording / replay). */
+  rec: MemoryAccessHook | null = null;
 
   /** Retired wasm instructions (exact). */
   count = 0;
@@ -337,7 +346,7 @@ export class Machine {
       const code = this.code, pc = this.pc;
       if (this.skipBreak < 0 && code[pc] === I.FUEL && code[pc + 1] <= remaining) {
         const give = remaining > CHUNK ? CHUNK : remaining;
-        st = runFast(this, give);
+        st = this.rec === null ? runFast(this, give) : runRecord(this, give);
         let used = give - this.fuelLeft;
         if (st === Status.Trap || st === Status.Break) used -= this.cur.tr!.rem[this.pc];
         this.count += used;
