@@ -13,7 +13,7 @@ export const CUSTOM_REQUESTS = {
   /** Run backwards to just before the call of the current function. Args: { threadId }. */
   reverseStepOut: 'reverseStepOut',
   /** Jump to an absolute point of the execution, counted in executed instructions. Args: { threadId, time }. */
-  goToTime: 'goToTime',
+  goToTime: 'gotoTime', // the request name in the adapter's protocol (see the debugger issue)
 } as const;
 
 export interface LaunchConfig {

@@ -144,7 +144,7 @@ test('dist/extension.js activates: commands, debug adapter factory, configuratio
   assert.deepEqual(reg.customRequests, [
     { command: 'reverseStepIn', args: { threadId: 7 } },
     { command: 'reverseStepOut', args: { threadId: 7 } },
-    { command: 'goToTime', args: { threadId: 7, time: 32 } },
+    { command: 'gotoTime', args: { threadId: 7, time: 32 } },
   ]);
   assert.deepEqual(reg.errors, []);
   // The language server process was started on the real bundle.

@@ -166,5 +166,5 @@ test('Go to Time input and custom request names', () => {
   assert.equal(parseTime('1.5'), null);
   assert.equal(parseTime(''), null);
   assert.equal(parseTime('99999999999999999999'), null);
-  assert.deepEqual(Object.values(CUSTOM_REQUESTS).sort(), ['goToTime', 'reverseStepIn', 'reverseStepOut']);
+  assert.deepEqual(Object.values(CUSTOM_REQUESTS).sort(), ['gotoTime', 'reverseStepIn', 'reverseStepOut']);
 });
