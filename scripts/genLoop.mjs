@@ -55,8 +55,9 @@ function variant(v) {
     s = s.replace(/\bJUMP\((.*?)\);/g, fastLike
       ? '{ const t_ = $1, n_ = code[t_ + 1]; if ((fuel -= n_) < 0) { fuel += n_; pc = t_; status = 2; break main; } pc = t_ + 2; continue; }'
       : 'pc = $1; status = 5; break main;');
-    s = s.replace(/\bHOOK_(LOAD|STORE)\(([^)]*)\);/g, (_, k, args) =>
-      v === 'FAST' ? '' : `${v === 'RECORD' ? '' : 'if (rec !== null) '}rec.${k.toLowerCase()}(${args});`);
+    s = s.replace(/( ?)\bHOOK_(LOAD|STORE)\(([^)]*)\);/g, (_, sp, k, args) =>
+      v === 'FAST' ? '' : `${sp}${v === 'RECORD' ? '' : 'if (rec !== null) '}rec.${k.toLowerCase()}(${args});`);
+    if (s.trim() === '' && line.trim() !== '') continue; // a line of hooks only (FAST)
     s = s.replace(/@(\d+)/g, '(fp2 + code[pc + $1])');
     s = s.replace(/#(\d+)/g, 'code[pc + $1]');
     s = s.replace(/\$([A-Z][A-Z0-9_]*)/g, (_, n) => String(num.get(n)));

@@ -218,28 +218,28 @@ export function runFast(m: Machine, budget: number): number {
       }
 
       // ---- memory: LD dst addr offset / ST addr value offset ----------------------------------------
-      case 30: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  I32[(fp2 + code[pc + 1])] = dv.getInt32(a, true); pc += 4; continue; }
+      case 30: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getInt32(a, true); pc += 4; continue; }
       case 31: {
-        const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 8 > memLen) { m.trapCode = T_OOB; status = 1; break main; } 
+        const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 8 > memLen) { m.trapCode = T_OOB; status = 1; break main; }
         const d = (fp2 + code[pc + 1]); I32[d] = dv.getInt32(a, true); I32[d + 1] = dv.getInt32(a + 4, true); pc += 4; continue;
       }
-      case 32: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  I32[(fp2 + code[pc + 1])] = (u8[a] << 24) >> 24; pc += 4; continue; }
-      case 33: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  I32[(fp2 + code[pc + 1])] = u8[a]; pc += 4; continue; }
-      case 34: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  I32[(fp2 + code[pc + 1])] = dv.getInt16(a, true); pc += 4; continue; }
-      case 35: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  I32[(fp2 + code[pc + 1])] = dv.getUint16(a, true); pc += 4; continue; }
-      case 36: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  const d = (fp2 + code[pc + 1]), x = (u8[a] << 24) >> 24; I32[d] = x; I32[d + 1] = x >> 31; pc += 4; continue; }
-      case 37: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  const d = (fp2 + code[pc + 1]); I32[d] = u8[a]; I32[d + 1] = 0; pc += 4; continue; }
-      case 38: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  const d = (fp2 + code[pc + 1]), x = dv.getInt16(a, true); I32[d] = x; I32[d + 1] = x >> 31; pc += 4; continue; }
-      case 39: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  const d = (fp2 + code[pc + 1]); I32[d] = dv.getUint16(a, true); I32[d + 1] = 0; pc += 4; continue; }
-      case 40: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  const d = (fp2 + code[pc + 1]), x = dv.getInt32(a, true); I32[d] = x; I32[d + 1] = x >> 31; pc += 4; continue; }
-      case 41: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  const d = (fp2 + code[pc + 1]); I32[d] = dv.getInt32(a, true); I32[d + 1] = 0; pc += 4; continue; }
-      case 42: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  dv.setInt32(a, I32[(fp2 + code[pc + 2])], true); pc += 4; continue; }
+      case 32: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = (u8[a] << 24) >> 24; pc += 4; continue; }
+      case 33: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = u8[a]; pc += 4; continue; }
+      case 34: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getInt16(a, true); pc += 4; continue; }
+      case 35: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } I32[(fp2 + code[pc + 1])] = dv.getUint16(a, true); pc += 4; continue; }
+      case 36: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = (u8[a] << 24) >> 24; I32[d] = x; I32[d + 1] = x >> 31; pc += 4; continue; }
+      case 37: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = u8[a]; I32[d + 1] = 0; pc += 4; continue; }
+      case 38: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = dv.getInt16(a, true); I32[d] = x; I32[d + 1] = x >> 31; pc += 4; continue; }
+      case 39: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = dv.getUint16(a, true); I32[d + 1] = 0; pc += 4; continue; }
+      case 40: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]), x = dv.getInt32(a, true); I32[d] = x; I32[d + 1] = x >> 31; pc += 4; continue; }
+      case 41: { const a = (I32[(fp2 + code[pc + 2])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } const d = (fp2 + code[pc + 1]); I32[d] = dv.getInt32(a, true); I32[d + 1] = 0; pc += 4; continue; }
+      case 42: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 4 > memLen) { m.trapCode = T_OOB; status = 1; break main; } dv.setInt32(a, I32[(fp2 + code[pc + 2])], true); pc += 4; continue; }
       case 43: {
-        const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 8 > memLen) { m.trapCode = T_OOB; status = 1; break main; } 
+        const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 8 > memLen) { m.trapCode = T_OOB; status = 1; break main; }
         const s = (fp2 + code[pc + 2]); dv.setInt32(a, I32[s], true); dv.setInt32(a + 4, I32[s + 1], true); pc += 4; continue;
       }
-      case 44: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  u8[a] = I32[(fp2 + code[pc + 2])]; pc += 4; continue; }
-      case 45: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; }  dv.setInt16(a, I32[(fp2 + code[pc + 2])], true); pc += 4; continue; }
+      case 44: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 1 > memLen) { m.trapCode = T_OOB; status = 1; break main; } u8[a] = I32[(fp2 + code[pc + 2])]; pc += 4; continue; }
+      case 45: { const a = (I32[(fp2 + code[pc + 1])] >>> 0) + (code[pc + 3] >>> 0); if (a + 2 > memLen) { m.trapCode = T_OOB; status = 1; break main; } dv.setInt16(a, I32[(fp2 + code[pc + 2])], true); pc += 4; continue; }
       case 46: I32[(fp2 + code[pc + 1])] = memLen >>> 16; pc += 2; continue;
       case 47: {
         I32[(fp2 + code[pc + 1])] = inst!.mem0!.grow(I32[(fp2 + code[pc + 2])] >>> 0);
@@ -256,14 +256,12 @@ export function runFast(m: Machine, budget: number): number {
       case 50: {
         const d = I32[(fp2 + code[pc + 1])] >>> 0, s = I32[(fp2 + code[pc + 2])] >>> 0, n = I32[(fp2 + code[pc + 3])] >>> 0;
         if (s + n > memLen || d + n > memLen) { m.trapCode = T_OOB; status = 1; break main; }
-         
         u8.copyWithin(d, s, s + n);
         pc += 4; continue;
       }
       case 51: {
         const d = I32[(fp2 + code[pc + 1])] >>> 0, v = I32[(fp2 + code[pc + 2])], n = I32[(fp2 + code[pc + 3])] >>> 0;
         if (d + n > memLen) { m.trapCode = T_OOB; status = 1; break main; }
-        
         u8.fill(v & 255, d, d + n);
         pc += 4; continue;
       }
@@ -310,7 +308,6 @@ export function runFast(m: Machine, budget: number): number {
       case 61: {
         const a = (I32[(fp2 + code[pc + 4])] >>> 0) + (code[pc + 5] >>> 0);
         if (a + code[pc + 6] > memLen) { m.trapCode = T_OOB; status = 1; break main; }
-         
         execSimdMem(code[pc + 1], m.simd, (fp2 + code[pc + 2]) << 2, (fp2 + code[pc + 3]) << 2, u8, dv, a, code[pc + 7]);
         pc += 8; continue;
       }

@@ -386,7 +386,7 @@ export class Machine {
     let offset = -1;
     if (pc >= 0 && f.tr !== null) {
       offset = f.tr.offsets[pc];
-      if (offset < 0) { const c = f.tr.callSites.get(pc); if (c !== undefined) offset = f.tr.offsets[c]; }
+      if (offset < 0) { const c = f.tr.callSites.get(pc); if (c !== undefined) offset = c; } // callSites: continuation pc -> call's byte offset
     }
     this.trap = new Trap(code, message ?? TRAP_MESSAGES[code], f.funcIndex, offset);
     this.state = 'trapped';
@@ -489,8 +489,9 @@ export class Machine {
     for (let j = this.fsp - 3; j >= 0; j -= 3) {
       const f = funcs[this.frames[j]];
       const rpc = this.frames[j + 1];
-      const callPc = f.tr!.callSites.get(rpc) ?? -1;
-      out.push({ func: f, instance: f.inst, funcIndex: f.funcIndex, offset: callPc >= 0 ? f.tr!.offsets[callPc] : -1, fp: this.frames[j + 2] >> 1, pc: callPc });
+      const callOffset = f.tr!.callSites.get(rpc) ?? -1; // continuation pc -> the call's byte offset
+      const callPc = callOffset >= 0 ? f.tr!.pcOfOffset.get(callOffset) ?? -1 : -1;
+      out.push({ func: f, instance: f.inst, funcIndex: f.funcIndex, offset: callOffset, fp: this.frames[j + 2] >> 1, pc: callPc });
     }
     return out;
   }
