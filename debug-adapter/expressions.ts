@@ -3,7 +3,7 @@
 // memory reads `i32[addr]` `u8[...]` `i8` `u16` `i16` `u32` `i64` `u64` `f32` `f64`, arithmetic
 // + - * / % & | ^ << >>, comparisons == != < <= > >=, && || !, parentheses.
 
-import { ValType } from '../engine/core/types';
+import { ValType, valTypeName } from '../engine/core/types';
 import { f32Value, f64Value, type WasmValue } from '../engine/runtime/values';
 import { formatF32, formatF64 } from '../engine/disasm/floats';
 
@@ -18,16 +18,7 @@ export interface EvalEnv {
 }
 
 export function typeName(t: ValType): string {
-  switch (t) {
-    case ValType.I32: return 'i32';
-    case ValType.I64: return 'i64';
-    case ValType.F32: return 'f32';
-    case ValType.F64: return 'f64';
-    case ValType.V128: return 'v128';
-    case ValType.FuncRef: return 'funcref';
-    case ValType.ExternRef: return 'externref';
-    default: return `type 0x${(t as number).toString(16)}`;
-  }
+  return valTypeName(t);
 }
 
 function hex(v: bigint, bits: number): string {
